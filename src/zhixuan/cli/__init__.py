@@ -1,0 +1,1 @@
+"""The `zhixuan` command line."""

@@ -1,0 +1,1 @@
+"""Scenario files: one election's inputs, loaded and validated, run through the rules core."""

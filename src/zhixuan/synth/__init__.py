@@ -1,0 +1,1 @@
+"""Synthetic scenario generation from a seed."""
