@@ -504,6 +504,8 @@ def select_preliminary(
     """
     if set(scores) != set(seats):
         raise ValueError("scores and seats must list the same positions")
+    if ratio < 1 or any(n < 1 for n in seats.values()):
+        raise ValueError("ratio and every position's seats must be at least 1")
     drawn = drawn or {}
     preferences = preferences or {}
     excluded: dict[str, set[str]] = {p: set() for p in scores}
