@@ -1,0 +1,1 @@
+"""Users, roles per county / township / election, and login throttling."""

@@ -1,0 +1,1 @@
+"""Append-only, hash-chained audit log (rule S2)."""

@@ -1,0 +1,1 @@
+"""Shared shell of the web app: layout, home page, language switch, translation compiler."""

@@ -1,0 +1,1 @@
+"""Counties, townships and elections: positions, conditions, work targets, stages, announcement."""

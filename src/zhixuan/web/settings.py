@@ -1,0 +1,104 @@
+"""Django settings for zhixuan.
+
+SQLite under ``var/`` by default (one laptop at the meeting); PostgreSQL when ``DATABASE_URL``
+is set (a county server). Chinese first, English available, dates in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout root (src/zhixuan/web -> ../../..); var/ holds the embedded database.
+PROJECT_DIR = PACKAGE_DIR.parents[2]
+VAR_DIR = Path(os.environ.get("ZHIXUAN_VAR_DIR", PROJECT_DIR / "var"))
+
+# A development key only; a deployment sets ZHIXUAN_SECRET_KEY.
+SECRET_KEY = os.environ.get("ZHIXUAN_SECRET_KEY", "zhixuan-development-key-not-for-production")
+DEBUG = os.environ.get("ZHIXUAN_DEBUG", "1") == "1"
+ALLOWED_HOSTS = os.environ.get("ZHIXUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "zhixuan.web.core",
+    "zhixuan.web.audit",
+    "zhixuan.web.accounts",
+    "zhixuan.web.elections",
+    "zhixuan.web.roster",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zhixuan.web.urls"
+WSGI_APPLICATION = "zhixuan.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'zhixuan.sqlite3'}",
+        conn_max_age=0,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Served from the app folders by WhiteNoise, so runserver, the demo and tests need no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Upload limit for roster files (a county's roster is a few thousand rows).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Login throttling per username + IP: this many failures within the window lock that pair.
+ZHIXUAN_LOGIN_FAILURE_LIMIT = int(os.environ.get("ZHIXUAN_LOGIN_FAILURE_LIMIT", "5"))
+ZHIXUAN_LOGIN_WINDOW_SECONDS = int(os.environ.get("ZHIXUAN_LOGIN_WINDOW_SECONDS", "900"))
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

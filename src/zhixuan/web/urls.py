@@ -1,0 +1,14 @@
+"""URL map: private pages under their apps, public pages without login, language switch."""
+
+from django.urls import include, path
+
+from zhixuan.web.core import views as core
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("zhixuan.web.accounts.urls")),
+    path("audit/", include("zhixuan.web.audit.urls")),
+    path("elections/<int:election_id>/roster/", include("zhixuan.web.roster.urls")),
+    path("", include("zhixuan.web.elections.urls")),
+]
