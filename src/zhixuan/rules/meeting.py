@@ -16,6 +16,7 @@ from typing import Literal
 
 from zhixuan.rules.ballots import Attendance, RoundKind, RoundSpec, Tally
 from zhixuan.rules.decision import Decision
+from zhixuan.rules.recall import decide_recall_vote
 from zhixuan.rules.settings import Settings
 
 OutcomeStatus = Literal["complete", "void", "needs_revote", "needs_supplementary", "no_quorum"]
@@ -254,7 +255,7 @@ def decide_round(spec: RoundSpec, tally: Tally, attendance: Attendance, settings
         )
         return RoundOutcome(spec, "void", (), [quorum, void, _needs_decision(spec, needs)], needs)
     if spec.kind == "recall":
-        return _decide_recall(spec, tally, attendance, quorum)
+        return _decide_recall(spec, tally, attendance, settings, quorum)
     if spec.kind == "revote":
         return _decide_revote(spec, tally, settings, quorum)
     return _decide_by_threshold(spec, tally, attendance, settings, quorum)
@@ -416,44 +417,19 @@ def _decide_revote(spec: RoundSpec, tally: Tally, settings: Settings, quorum: De
     return RoundOutcome(spec, "needs_revote", winners, decisions, needs)
 
 
-def _decide_recall(spec: RoundSpec, tally: Tally, attendance: Attendance, quorum: Decision) -> RoundOutcome:
-    """A3: a recall passes when yes-votes are more than half of 应到会."""
-    expected = attendance.expected
+def _decide_recall(
+    spec: RoundSpec, tally: Tally, attendance: Attendance, settings: Settings, quorum: Decision
+) -> RoundOutcome:
+    """A3 via ``recall.decide_recall_vote``: recalled with yes-votes above half of 应到会."""
     decisions: list[Decision] = [quorum]
-    recalled: list[str] = []
     for name in spec.candidates:
-        votes = tally.counts[name].for_
-        facts: dict[str, int | Fraction | str | bool | tuple[str, ...] | None] = {
-            "for": votes,
-            "base": expected,
-            "threshold_base": "expected",
-            "half": Fraction(expected, 2),
-        }
-        if 2 * votes > expected:
-            recalled.append(name)
-            decisions.append(
-                Decision(
-                    "A3",
-                    "recalled",
-                    name,
-                    f"{name} 被罢免：赞成罢免 {votes} > 应到会 {expected} 的一半",
-                    f"{name} recalled: {votes} for recall > half of {expected} expected attendance",
-                    facts,
-                )
+        decisions.append(
+            decide_recall_vote(
+                name, tally.counts[name].for_, attendance.expected, quorum_met=True, settings=settings
             )
-        else:
-            sign = "=" if 2 * votes == expected else "<"
-            decisions.append(
-                Decision(
-                    "A3",
-                    "not_recalled",
-                    name,
-                    f"{name} 未被罢免：赞成罢免 {votes} {sign} 应到会 {expected} 的一半，未过半数",
-                    f"{name} not recalled: {votes} for recall, not more than half of {expected} expected",
-                    facts,
-                )
-            )
-    return RoundOutcome(spec, "complete", tuple(recalled), decisions, None)
+        )
+    recalled = tuple(d.subject for d in decisions if d.code == "recalled")
+    return RoundOutcome(spec, "complete", recalled, decisions, None)
 
 
 def _revote_needs(spec: RoundSpec, tied: tuple[str, ...], seats: int) -> NeedsInput:
