@@ -78,7 +78,9 @@ def _run(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             worst = EXIT_INVALID
             if args.json:
-                outputs.append({"file": str(path), "status": "invalid", "problems": [p.to_json() for p in exc.problems]})
+                outputs.append(
+                    {"file": str(path), "status": "invalid", "problems": [p.to_json() for p in exc.problems]}
+                )
             else:
                 print(f"✗ {path}: 场景文件无效 / invalid scenario file", file=sys.stderr)
                 for problem in exc.problems:

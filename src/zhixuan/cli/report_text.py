@@ -72,7 +72,9 @@ def _decisions(decisions: list[Decision], lang: str) -> list[str]:
         if counts[key] > _SUMMARISE_AFTER and shown[key] > 3:
             if shown[key] == 4:
                 more = counts[key] - 3
-                out.append(f"    … 同类决定另有 {more} 项 ({d.rule})" if lang == "zh" else f"    … {more} more ({d.rule})")
+                out.append(
+                    f"    … 同类决定另有 {more} 项 ({d.rule})" if lang == "zh" else f"    … {more} more ({d.rule})"
+                )
             continue
         out.append(f"  · {d.text('zh' if lang == 'zh' else 'en')}")
     return out

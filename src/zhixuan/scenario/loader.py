@@ -33,7 +33,7 @@ def load_path(path: str | Path) -> dict[str, Any]:
 def load_text(text: str, *, json_only: bool = False) -> dict[str, Any]:
     """Parse and validate scenario text; JSON is YAML too, so YAML parsing accepts both."""
     try:
-        document = json.loads(text) if json_only else yaml.load(text, Loader=_LOADER)  # noqa: S506
+        document = json.loads(text) if json_only else yaml.load(text, Loader=_LOADER)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             [Problem(f"(line {exc.lineno}, column {exc.colno})", f"JSON 格式错误：{exc.msg}", exc.msg)]

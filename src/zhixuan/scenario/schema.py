@@ -17,7 +17,7 @@ _NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 _COUNT = {"type": "integer", "minimum": 0}
 _POSITIVE = {"type": "integer", "minimum": 1}
 _FRACTION = {
-    "description": "an exact fraction such as \"3/10\", or a whole number",
+    "description": 'an exact fraction such as "3/10", or a whole number',
     "oneOf": [
         {"type": "string", "pattern": r"^\s*\d+\s*(/\s*[1-9]\d*\s*)?$"},
         {"type": "integer", "minimum": 0},
@@ -167,7 +167,11 @@ _REC_BALLOT = _obj(
     {
         "group": _ID,
         "count": {**_POSITIVE, "description": "multiplicity of identical ballots"},
-        "picks": {"type": "object", "additionalProperties": _IDS, "description": "position id -> nominee ids"},
+        "picks": {
+            "type": "object",
+            "additionalProperties": _IDS,
+            "description": "position id -> nominee ids",
+        },
     },
     ("group", "picks"),
 )
