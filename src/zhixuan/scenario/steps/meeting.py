@@ -48,12 +48,17 @@ class _Labels:
     to_id: dict[str, str]
 
     @classmethod
-    def build(cls, names: Mapping[str, str]) -> _Labels:
+    def build(cls, names: Mapping[str, str], same_person: Mapping[str, str]) -> _Labels:
+        """``same_person`` maps a roster id to the applicant id of the same person (one label for both)."""
+        people = {i: n for i, n in names.items() if i not in same_person}
         counts: dict[str, int] = {}
-        for name in names.values():
+        for name in people.values():
             counts[name] = counts.get(name, 0) + 1
-        to_label = {i: n if counts[n] == 1 else f"{n}（{i}）" for i, n in names.items()}
-        return cls(to_label, {label: i for i, label in to_label.items()})
+        to_label = {i: n if counts[n] == 1 else f"{n}（{i}）" for i, n in people.items()}
+        to_id = {label: i for i, label in to_label.items()}
+        for member, applicant in same_person.items():
+            to_label[member] = to_label[applicant]
+        return cls(to_label, to_id)
 
     def labels(self, ids: Sequence[str]) -> tuple[str, ...]:
         return tuple(self.to_label[i] for i in ids)
@@ -62,11 +67,15 @@ class _Labels:
         return [self.to_id[label] for label in labels]
 
 
+def _labels(ctx: RunContext) -> _Labels:
+    return _Labels.build(ctx.names, {m: a for a, m in ctx.applicant_member.items()})
+
+
 def run_meeting(ctx: RunContext) -> None:
     meeting = ctx.doc.get("meeting")
     if not meeting:
         return
-    labels = _Labels.build(ctx.names)
+    labels = _labels(ctx)
     rounds = meeting["rounds"]
 
     opening = Section("meeting", "党员大会：监票人与法定人数", "Members' meeting: scrutineers and quorum")
@@ -100,7 +109,7 @@ def run_meeting(ctx: RunContext) -> None:
 def run_single_round(ctx: RunContext, rnd: Mapping[str, Any], base: tuple[PathPart, ...]) -> None:
     """A by-election (补选) after a recall: one round under the same round rules (A3, M1–M10)."""
     rounds_out: list[dict[str, object]] = []
-    _run_round(ctx, _Labels.build(ctx.names), rnd, base, [], [], rounds_out, kind="by_election")
+    _run_round(ctx, _labels(ctx), rnd, base, [], [], rounds_out, kind="by_election")
     ctx.report.outcome.setdefault("by_elections", []).extend(rounds_out)  # type: ignore[attr-defined]
     ctx.report.outcome["elected"] = {p: list(ids) for p, ids in ctx.elected.items()}
 
