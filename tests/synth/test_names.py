@@ -21,11 +21,7 @@ def test_c4_generated_rosters_only_use_characters_with_stroke_data(
     county: list[dict[str, Any]], qingquan: dict[str, Any]
 ) -> None:
     table = stroke_table()
-    people = [
-        p
-        for doc in [*county, qingquan]
-        for p in doc["roster"]["members"] + doc["roster"].get("public_reps", [])
-    ]
+    people = [p for doc in [*county, qingquan] for p in doc["roster"]["members"] + doc["roster"].get("public_reps", [])]
     assert {c for p in people for c in p["name"]} <= set(table)
 
 

@@ -85,10 +85,7 @@ def plan_county(seed: int = 0) -> list[TownshipPlan]:
     if any(r > c for r, c in zip(reps, caps, strict=True)):  # pragma: no cover - 25% is far below 30%
         raise RuntimeError("public reps exceed the P4 cap")
     larger = set(sorted(range(len(sizes)), key=lambda i: (-sizes[i], i))[:LARGER_COMMITTEES])
-    return [
-        TownshipPlan(i + 1, name, rosters[i], reps[i], 7 if i in larger else 6)
-        for i, name in enumerate(TOWNSHIPS)
-    ]
+    return [TownshipPlan(i + 1, name, rosters[i], reps[i], 7 if i in larger else 6) for i, name in enumerate(TOWNSHIPS)]
 
 
 def generate_county(seed: int = 0, *, progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
@@ -111,10 +108,7 @@ def generate_township(seed: int, plan: TownshipPlan) -> dict[str, Any]:
 
     seats = {"secretary": 1, "deputy": 2, "member": plan.member_seats}
     keep = {position: SELECTION_RATIO * n for position, n in seats.items()}
-    villages = [
-        f"{v}村党支部"
-        for v in rng.sample(("红星", "新华", "永丰", "光明", "和平", "胜利", "东风", "团结"), 5)
-    ]
+    villages = [f"{v}村党支部" for v in rng.sample(("红星", "新华", "永丰", "光明", "和平", "胜利", "东风", "团结"), 5)]
     fld = make_field(
         rng,
         roster,

@@ -9,7 +9,8 @@ from typing import Any
 
 from zhixuan.synth.roster import Roster
 
-EDUCATION = ("高中", "中专", "大专", "本科", "研究生")
+# The education levels the rules core compares (N4), in its spelling.
+EDUCATION = ("初中", "高中（中专）", "大专", "大学本科", "研究生")
 IDENTITIES = ("公务员", "事业干部", "村（社区）干部", "大学生村官", "非公企业经营者", "农民", "零聘人员")
 STATEMENTS = (
     "发展特色产业，带领群众增收致富。",
@@ -43,19 +44,14 @@ class Field:
 
     def qualified(self, applicant: str, position: str) -> bool:
         return any(
-            d["applicant"] == applicant and d["position"] == position and d["qualified"]
-            for d in self.decisions
+            d["applicant"] == applicant and d["position"] == position and d["qualified"] for d in self.decisions
         ) and not any(
             o["applicant"] == applicant and o["position"] == position and o["upheld"] for o in self.objections
         )
 
     def by_position(self, position: str) -> list[str]:
         """Qualified applicants for ``position``."""
-        return [
-            a["id"]
-            for a in self.applicants
-            if position in a["positions"] and self.qualified(a["id"], position)
-        ]
+        return [a["id"] for a in self.applicants if position in a["positions"] and self.qualified(a["id"], position)]
 
 
 def make_field(
@@ -98,7 +94,7 @@ def make_field(
                 "positions": positions,
                 "routes": _routes(
                     rng,
-                    call.position,
+                    positions,
                     member,
                     signers,
                     signed,
@@ -112,9 +108,7 @@ def make_field(
             applicants.append(applicant)
             merit[ident] = rng.gauss(0.0, 1.0)
             first[ident] = call.position
-    decisions = [
-        {"applicant": a["id"], "position": p, "qualified": True} for a in applicants for p in a["positions"]
-    ]
+    decisions = [{"applicant": a["id"], "position": p, "qualified": True} for a in applicants for p in a["positions"]]
     return Field(applicants, merit, first, decisions)
 
 
@@ -137,14 +131,14 @@ def _facts(rng: random.Random, conditions: Sequence[Mapping[str, int]]) -> dict[
     return {
         "age": age,
         "party_years": years,
-        "education": rng.choices(EDUCATION, weights=(2, 2, 4, 5, 1))[0],
+        "education": rng.choices(EDUCATION, weights=(1, 4, 4, 5, 1))[0],
         "identity": rng.choice(IDENTITIES),
     }
 
 
 def _routes(
     rng: random.Random,
-    position: str,
+    positions: Sequence[str],
     member: str,
     signers: Sequence[str],
     signed: dict[str, set[str]],
@@ -152,6 +146,9 @@ def _routes(
     joint_share: float,
     organisation_share: float,
 ) -> list[dict[str, Any]]:
+    """Routes for the first choice; a joint nomination names one position, so an applicant with a
+    second choice also self-nominates or is put forward by an organisation (N2 covers each position)."""
+    position = positions[0]
     routes: list[dict[str, Any]] = []
     if rng.random() < joint_share:
         used = signed.setdefault(position, set())
@@ -163,6 +160,7 @@ def _routes(
             routes.append({"type": "joint", "position": position, "signatures": names})
     if rng.random() < organisation_share:
         routes.append({"type": "organisation", "by": rng.choice(organisations)})
-    if not routes or rng.random() < 0.3:
+    only_joint = all(r["type"] == "joint" for r in routes)
+    if not routes or (only_joint and len(positions) > 1) or rng.random() < 0.3:
         routes.insert(0, {"type": "self"})
     return routes

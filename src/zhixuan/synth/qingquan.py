@@ -52,7 +52,7 @@ CONDITIONS: dict[str, dict[str, Any]] = {
     "member": {
         "min_party_years": 2,
         "max_age": 45,
-        "min_education": "高中",
+        "min_education": "高中（中专）",
         "relaxed": ["max_age", "min_education", "identities"],
     },
 }
@@ -231,9 +231,7 @@ def _recommendation(
         for total in totals:
             counts["public"].valid[total["position"]] += total["valid"]
             counts["public"].votes[total["position"]] = Counter(total["for"])
-        leaders_appeal = {
-            p: {a: w * math.exp(rng.gauss(0.0, 0.5)) for a, w in ws.items()} for p, ws in appeal.items()
-        }
+        leaders_appeal = {p: {a: w * math.exp(rng.gauss(0.0, 0.5)) for a, w in ws.items()} for p, ws in appeal.items()}
         leader_counts = GroupCount.empty()
         leader_ballots: list[dict[str, Any]] = []
         for _ in range(COUNTY_LEADERS):
@@ -243,9 +241,7 @@ def _recommendation(
         pools: dict[str, list[str]] = {}
         for position in SEATS:
             mass = stage_scores(counts, MASS_WEIGHTS, position)
-            county = stage_scores(
-                {"county_leaders": leader_counts}, {"county_leaders": Fraction(1)}, position
-            )
+            county = stage_scores({"county_leaders": leader_counts}, {"county_leaders": Fraction(1)}, position)
             combined = {
                 c: STAGE_WEIGHTS["mass_recommendation"] * mass.get(c, Fraction(0))
                 + STAGE_WEIGHTS["county_leadership"] * county.get(c, Fraction(0))
@@ -295,9 +291,7 @@ def _slates(
     return list(zip(sizes, slates, strict=True))
 
 
-def _public_totals(
-    rng: random.Random, appeal: Mapping[str, Mapping[str, float]], voters: int
-) -> list[dict[str, Any]]:
+def _public_totals(rng: random.Random, appeal: Mapping[str, Mapping[str, float]], voters: int) -> list[dict[str, Any]]:
     """The public's ballots as counted by the tellers: every ballot valid for every position."""
     totals = []
     for position, weights in appeal.items():
@@ -307,9 +301,7 @@ def _public_totals(
         for _ in range(voters):
             k = SEATS[position] if rng.random() < 0.85 else rng.randint(1, SEATS[position])
             tally.update(weighted_picks(rng, keys, cum, k))
-        totals.append(
-            {"group": "public", "position": position, "valid": voters, "for": dict(sorted(tally.items()))}
-        )
+        totals.append({"group": "public", "position": position, "valid": voters, "for": dict(sorted(tally.items()))})
     return totals
 
 

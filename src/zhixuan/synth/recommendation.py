@@ -22,9 +22,7 @@ def popularity(fld: Field, positions: Sequence[str], spread: float = 1.2) -> dic
         weights: dict[str, float] = {}
         for applicant in fld.by_position(position):
             appeal = math.exp(spread * fld.merit[applicant])
-            weights[applicant] = (
-                appeal if fld.first_choice[applicant] == position else appeal * SECOND_CHOICE_APPEAL
-            )
+            weights[applicant] = appeal if fld.first_choice[applicant] == position else appeal * SECOND_CHOICE_APPEAL
         out[position] = weights
     return out
 

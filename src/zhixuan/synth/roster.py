@@ -53,9 +53,7 @@ class Roster:
         return next(str(m["name"]) for m in self.members if m["id"] == member_id)
 
 
-def make_roster(
-    rng: random.Random, names: NameMaker, plan: RosterPlan, *, prefix: str, approver: str
-) -> Roster:
+def make_roster(rng: random.Random, names: NameMaker, plan: RosterPlan, *, prefix: str, approver: str) -> Roster:
     """Members with ids ``{prefix}0001``…; statuses, migrants and excusals spread at random."""
     ids = [f"{prefix}{i:04d}" for i in range(1, plan.members + 1)]
     order = ids[:]

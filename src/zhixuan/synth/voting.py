@@ -24,9 +24,7 @@ def weighted_sample(rng: random.Random, weights: Mapping[str, float], k: int) ->
     return [key for _, key in keyed[:k]]
 
 
-def weighted_picks(
-    rng: random.Random, keys: Sequence[str], cum_weights: Sequence[float], k: int
-) -> list[str]:
+def weighted_picks(rng: random.Random, keys: Sequence[str], cum_weights: Sequence[float], k: int) -> list[str]:
     """Like :func:`weighted_sample` for a few picks from many keys, with cumulative weights computed once.
 
     Draws with replacement and skips repeats, which yields the same distribution as drawing without.
@@ -176,9 +174,7 @@ def for_votes(ballots: Sequence[Ballot], seats: int) -> Counter[str]:
     return tally
 
 
-def clear_winners(
-    tally: Mapping[str, int], candidates: Sequence[str], seats: int, present: int
-) -> list[str] | None:
+def clear_winners(tally: Mapping[str, int], candidates: Sequence[str], seats: int, present: int) -> list[str] | None:
     """Winners when the round is decisive with a margin: exactly enough candidates well over half (M7)
     and no tie at the last seat (M8); otherwise None, and the caller draws the round again."""
     ranked = sorted(candidates, key=lambda c: tally[c], reverse=True)

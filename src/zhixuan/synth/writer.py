@@ -55,9 +55,7 @@ def dump_yaml(document: Mapping[str, Any]) -> str:
     return text
 
 
-def write_scenarios(
-    docs: Iterable[Mapping[str, Any]], out_dir: str | Path, *, fmt: str = "yaml"
-) -> list[Path]:
+def write_scenarios(docs: Iterable[Mapping[str, Any]], out_dir: str | Path, *, fmt: str = "yaml") -> list[Path]:
     """Write each document to ``out_dir/<election id>.yaml`` (or ``.json``); return the paths written."""
     if fmt not in ("yaml", "json"):
         raise ValueError(f"unknown format {fmt!r}; use yaml or json")
