@@ -96,13 +96,14 @@ def run_meeting(ctx: RunContext) -> None:
 
     outcomes: list[RoundOutcome] = []
     opt_ins: list[str] = []
+    # Filled as rounds run, so a run that stops for input still shows the rounds held so far.
     rounds_out: list[dict[str, object]] = []
+    ctx.report.outcome["rounds"] = rounds_out
     for r, rnd in enumerate(rounds):
         base: tuple[PathPart, ...] = ("meeting", "rounds", r)
         final = _run_round(ctx, labels, rnd, base, outcomes, opt_ins, rounds_out)
         outcomes.append(final)
         opt_ins = list(rnd.get("opt_ins", []))
-    ctx.report.outcome["rounds"] = rounds_out
     ctx.report.outcome["elected"] = {p: list(ids) for p, ids in ctx.elected.items()}
 
 
