@@ -41,9 +41,7 @@ def verify_chain(key: str) -> ChainCheck:
     expected_seq = 1
     for entry in chain_entries(key).iterator():
         if entry.seq != expected_seq:
-            return _bad(
-                key, head, expected_seq, f"缺少第 {expected_seq} 条记录", f"entry {expected_seq} missing"
-            )
+            return _bad(key, head, expected_seq, f"缺少第 {expected_seq} 条记录", f"entry {expected_seq} missing")
         if entry.prev_hash != prev:
             return _bad(key, head, entry.seq, "前一条哈希不符", "previous-hash link broken")
         recomputed = entry_hash(
@@ -62,9 +60,7 @@ def verify_chain(key: str) -> ChainCheck:
         prev = entry.hash
         expected_seq += 1
     if head.length != expected_seq - 1 or head.head_hash != prev:
-        return _bad(
-            key, head, expected_seq, "链尾记录缺失或链头不符", "tail entries missing or head mismatch"
-        )
+        return _bad(key, head, expected_seq, "链尾记录缺失或链头不符", "tail entries missing or head mismatch")
     return ChainCheck(key=key, ok=True, length=head.length, head_hash=head.head_hash)
 
 

@@ -112,9 +112,7 @@ def member_file(plan: TownshipPlan, *, with_pending: bool) -> bytes:
     rows = []
     today = timezone.localdate()
     for i in range(plan.members):
-        born = today.replace(
-            year=today.year - rng.randint(24, 78), month=rng.randint(1, 12), day=rng.randint(1, 28)
-        )
+        born = today.replace(year=today.year - rng.randint(24, 78), month=rng.randint(1, 12), day=rng.randint(1, 28))
         joined = born.replace(year=born.year + rng.randint(19, 23))
         reason = approver = ref = approved = ""
         if i in excused:
@@ -162,9 +160,7 @@ def load_demo(stdout: Any = None) -> bool:
     admin = do_create_user(None, username="county", full_name="赵组织", password=PASSWORD)
     county = election_actions.do_create_county(admin, name=COUNTY)
     do_assign_role(admin, user=admin, role=Role.COUNTY_ADMIN, county=county)
-    townships = {
-        p.name: election_actions.do_create_township(admin, county=county, name=p.name) for p in PLANS
-    }
+    townships = {p.name: election_actions.do_create_township(admin, county=county, name=p.name) for p in PLANS}
     elections = {}
     today = timezone.localdate()
     for n, plan in enumerate(PLANS):

@@ -34,23 +34,26 @@ def parse_po(text: str) -> dict[str, str]:
                 messages[msgid] = msgstr
         entry, fuzzy = {}, False
 
+    def has_msgstr() -> bool:
+        return any(k == "msgstr" or k.startswith("msgstr[") for k in entry)
+
     for raw in text.splitlines():
         line = raw.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
+        if not line:
+            flush()  # a blank line ends an entry
             continue
-        if not line or line.startswith("#"):
-            if not line and entry.get("msgstr") is not None:
-                pass
+        if line.startswith("#"):
+            if line.startswith("#,") and "fuzzy" in line:
+                if has_msgstr():
+                    flush()
+                fuzzy = True
             continue
         if line.startswith('"'):
             if current is not None:
                 entry[current].append(ast.literal_eval(line))
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and (
-            "msgstr" in entry or any(k.startswith("msgstr[") for k in entry)
-        ):
+        if keyword in ("msgctxt", "msgid") and has_msgstr():
             flush()
         current = keyword
         entry[current] = [ast.literal_eval(rest.strip())]

@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zhixuan.rules.settings import SettingsError, preset_settings
 from zhixuan.web.audit.log import append_entry
@@ -88,9 +90,7 @@ def do_create_election(
     except SettingsError as exc:
         raise ValidationError(str(exc)) from exc
     with transaction.atomic():
-        election = Election.objects.create(
-            township=township, title=title, preset=preset, overrides=dict(overrides)
-        )
+        election = Election.objects.create(township=township, title=title, preset=preset, overrides=dict(overrides))
         order = 0
         for kind in PositionKind.values:
             if seats.get(kind, 0) > 0:
@@ -141,7 +141,7 @@ def do_create_election(
 
 def _require_draft(election: Election) -> None:
     if election.announced_at is not None:
-        raise ValidationError("公告已发布，不能再修改公告内容")
+        raise ValidationError(_("公告已发布，不能再修改公告内容"))
 
 
 def do_update_timeline(actor: Any, *, election: Election, dates: Mapping[int, tuple[date, date]]) -> None:
@@ -172,7 +172,8 @@ def do_publish_announcement(actor: Any, *, election: Election) -> Election:
         _require_draft(election)
         gaps = selectors.announcement_gaps(election)
         if gaps:
-            raise ValidationError([f"{g.zh} ({g.rule})" for g in gaps])
+            english = get_language() == "en"
+            raise ValidationError([f"{g.en if english else g.zh} ({g.rule})" for g in gaps])
         election.announced_at = timezone.now()
         election.announcement = selectors.announcement_snapshot(election, published_at=election.announced_at)
         election.save(update_fields=["announced_at", "announcement"])
@@ -198,11 +199,11 @@ def do_advance_stage(actor: Any, *, election: Election) -> Stage | None:
     with transaction.atomic():
         election = Election.objects.select_for_update().get(pk=election.pk)
         if election.announced_at is None:
-            raise ValidationError("公告发布前不能推进阶段 (N1)")
+            raise ValidationError(_("公告发布前不能推进阶段 (N1)"))
         stages = list(election.stages.order_by("order"))
         current = next((s for s in stages if s.status == StageStatus.CURRENT), None)
         if current is None:
-            raise ValidationError("没有进行中的阶段")
+            raise ValidationError(_("没有进行中的阶段"))
         current.status = StageStatus.DONE
         current.save(update_fields=["status"])
         following = next((s for s in stages if s.order > current.order), None)

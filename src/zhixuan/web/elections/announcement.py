@@ -35,9 +35,7 @@ def announcement_gaps(
     gaps: list[Decision] = []
     if not seats or sum(seats) == 0 or any(s <= 0 for s in seats):
         gaps.append(
-            Decision(
-                "N1", "no_positions", "announcement", "公告须列明职位和职数", "positions and seats missing"
-            )
+            Decision("N1", "no_positions", "announcement", "公告须列明职位和职数", "positions and seats missing")
         )
     if conditions == 0:
         gaps.append(
@@ -50,9 +48,7 @@ def announcement_gaps(
             )
         )
     if work_targets == 0:
-        gaps.append(
-            Decision("N1", "no_work_targets", "announcement", "公告须列明工作目标", "work targets missing")
-        )
+        gaps.append(Decision("N1", "no_work_targets", "announcement", "公告须列明工作目标", "work targets missing"))
     undated = tuple(s.title for s in stages if s.starts_on is None or s.ends_on is None)
     if not stages or undated:
         gaps.append(
@@ -66,9 +62,7 @@ def announcement_gaps(
             )
         )
     backwards = tuple(
-        s.title
-        for s in stages
-        if s.starts_on is not None and s.ends_on is not None and s.ends_on < s.starts_on
+        s.title for s in stages if s.starts_on is not None and s.ends_on is not None and s.ends_on < s.starts_on
     )
     out_of_order = tuple(
         later.title

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhixuan.rules.settings import SettingsError, preset_settings
@@ -50,7 +51,7 @@ class ElectionCreateForm(forms.Form):
     township = forms.ModelChoiceField(queryset=Township.objects.none(), label=_("乡镇"))
     title = forms.CharField(label=_("选举名称"), max_length=200)
     preset = forms.ChoiceField(
-        label=_("程序预设"), choices=[(k, f"{v[0]}（{k}）") for k, v in PRESET_NAMES.items()]
+        label=_("程序预设"), choices=[(k, format_lazy("{}（{}）", _(v[0]), k)) for k, v in PRESET_NAMES.items()]
     )
     starts_on = forms.DateField(label=_("公告开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     seats_secretary = forms.IntegerField(label=_("党委书记"), min_value=0, initial=1)
@@ -104,9 +105,7 @@ class ElectionCreateForm(forms.Form):
             out.append(ConditionInput(ConditionKind.MAX_AGE, f"年龄不超过 {age} 周岁", age))
         if data.get("education"):
             out.append(ConditionInput(ConditionKind.EDUCATION, data["education"].strip()))
-        out += [
-            ConditionInput(ConditionKind.OTHER, line) for line in _lines(data.get("other_conditions", ""))
-        ]
+        out += [ConditionInput(ConditionKind.OTHER, line) for line in _lines(data.get("other_conditions", ""))]
         return out
 
     def work_target_lines(self) -> list[str]:

@@ -46,7 +46,7 @@ class PositionKind(models.TextChoices):
 class Election(models.Model):
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="elections")
     title = models.CharField(_("名称"), max_length=200)
-    preset = models.CharField(_("程序"), max_length=32, choices=[(k, v[0]) for k, v in PRESET_NAMES.items()])
+    preset = models.CharField(_("程序"), max_length=32, choices=[(k, _(v[0])) for k, v in PRESET_NAMES.items()])
     # Settings that differ from the preset, as entered (validated by rules.settings).
     overrides = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

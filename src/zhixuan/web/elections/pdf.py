@@ -48,13 +48,9 @@ def register_font() -> str:
 def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK")
     return {
-        "title": ParagraphStyle(
-            "title", parent=base, fontSize=18, leading=26, alignment=1, spaceAfter=4 * mm
-        ),
+        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=1, spaceAfter=4 * mm),
         "meta": ParagraphStyle("meta", parent=base, fontSize=9, textColor=colors.grey, alignment=1),
-        "h2": ParagraphStyle(
-            "h2", parent=base, fontSize=13, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm
-        ),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm),
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=15),
     }
@@ -75,9 +71,7 @@ def announcement_pdf(snapshot: dict[str, Any], *, chain_head: str) -> bytes:
     story: list[Any] = [
         Paragraph(escape(f"{snapshot['county']}{snapshot['township']}党委领导班子公推直选公告"), st["title"]),
         Paragraph(escape(snapshot["title"]), st["meta"]),
-        Paragraph(
-            escape(f"程序：{snapshot['preset_zh']}　发布时间：{published:%Y年%m月%d日 %H:%M}"), st["meta"]
-        ),
+        Paragraph(escape(f"程序：{snapshot['preset_zh']}　发布时间：{published:%Y年%m月%d日 %H:%M}"), st["meta"]),
         Spacer(1, 4 * mm),
         Paragraph("一、职位和职数", st["h2"]),
     ]
@@ -94,9 +88,7 @@ def announcement_pdf(snapshot: dict[str, Any], *, chain_head: str) -> bytes:
     )
     story.append(_table(rows, [110 * mm, 50 * mm]))
     story.append(Paragraph("二、资格条件", st["h2"]))
-    story += [
-        Paragraph(escape(f"{i}. {c['text']}"), st["body"]) for i, c in enumerate(snapshot["conditions"], 1)
-    ]
+    story += [Paragraph(escape(f"{i}. {c['text']}"), st["body"]) for i, c in enumerate(snapshot["conditions"], 1)]
     story.append(Paragraph("三、工作目标", st["h2"]))
     story += [Paragraph(escape(f"{i}. {t}"), st["body"]) for i, t in enumerate(snapshot["work_targets"], 1)]
     story.append(Paragraph("四、选拔程序和时间安排", st["h2"]))

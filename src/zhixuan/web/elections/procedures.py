@@ -29,9 +29,7 @@ STAGES: dict[str, tuple[StageTemplate, ...]] = {
         _ANNOUNCEMENT,
         _REGISTRATION,
         _REVIEW,
-        StageTemplate(
-            "recommendation_meeting", "推荐大会（演讲答辩）", "Recommendation meeting (speeches)", 3
-        ),
+        StageTemplate("recommendation_meeting", "推荐大会（演讲答辩）", "Recommendation meeting (speeches)", 3),
         _INSPECTION,
         StageTemplate("meeting", "党员大会直接选举", "Members' meeting: direct election", 1),
     ),
@@ -51,9 +49,7 @@ STAGES: dict[str, tuple[StageTemplate, ...]] = {
         _REVIEW,
         _INSPECTION,
         StageTemplate("meeting", "党员大会选举委员", "Members' meeting elects the committee", 1),
-        StageTemplate(
-            "first_plenary", "全委会选举书记、副书记", "First plenary elects secretary and deputies", 1
-        ),
+        StageTemplate("first_plenary", "全委会选举书记、副书记", "First plenary elects secretary and deputies", 1),
     ),
 }
 

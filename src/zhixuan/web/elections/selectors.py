@@ -27,9 +27,7 @@ def published_elections() -> QuerySet[Election]:
 
 
 def announcement_gaps(election: Election) -> list[Decision]:
-    stages = [
-        announcement.StageDates(s.title, s.starts_on, s.ends_on) for s in election.stages.order_by("order")
-    ]
+    stages = [announcement.StageDates(s.title, s.starts_on, s.ends_on) for s in election.stages.order_by("order")]
     return announcement.announcement_gaps(
         seats=[p.seats for p in election.positions.all()],
         conditions=election.conditions.count(),
@@ -126,16 +124,12 @@ def election_summary(election: Election) -> ElectionSummary:
         if gaps:
             attention += [Attention(g.zh, g.en, g.rule) for g in gaps]
         else:
-            attention.append(
-                Attention("公告已齐备，待发布", "announcement complete, not yet published", "N1", "info")
-            )
+            attention.append(Attention("公告已齐备，待发布", "announcement complete, not yet published", "N1", "info"))
     if att.members == 0:
         attention.append(Attention("尚未导入党员名册", "member roster not imported", "P2"))
     pending = roster.pending_excusals(election).count()
     if pending:
-        attention.append(
-            Attention(f"{pending} 项请假待批准", f"{pending} excusal(s) awaiting approval", "P2")
-        )
+        attention.append(Attention(f"{pending} 项请假待批准", f"{pending} excusal(s) awaiting approval", "P2"))
     if p4.code == "public_reps_over_cap":
         attention.append(Attention(p4.zh, p4.en, "P4", "danger"))
     today = timezone.localdate()

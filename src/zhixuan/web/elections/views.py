@@ -51,9 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def election_create(request: HttpRequest) -> HttpResponse:
-    townships = access.managed_townships(request.user).filter(
-        county__in=access.administered_counties(request.user)
-    )
+    townships = access.managed_townships(request.user).filter(county__in=access.administered_counties(request.user))
     if not townships.exists():
         raise PermissionDenied
     form = ElectionCreateForm(request.POST or None, townships=townships)

@@ -92,9 +92,7 @@ def _date(value: object) -> date | None:
     return date(int(match[1]), int(match[2]), int(match[3]))
 
 
-_STATUS = {people.STATUS_ZH[s]: s.value for s in people.MemberStatus} | {
-    s.value: s.value for s in people.MemberStatus
-}
+_STATUS = {people.STATUS_ZH[s]: s.value for s in people.MemberStatus} | {s.value: s.value for s in people.MemberStatus}
 _REASON = {people.REASON_ZH[r]: r.value for r in people.ExcusalReason} | {
     r.value: r.value for r in people.ExcusalReason
 }
@@ -104,9 +102,7 @@ def _cell(column: Column, raw: object, row: int) -> tuple[object, RowError | Non
     text = _text(raw)
     if not text:
         if column.required:
-            return None, RowError(
-                row, column.header, f"「{column.header}」不能为空", f"{column.en} is required"
-            )
+            return None, RowError(row, column.header, f"「{column.header}」不能为空", f"{column.en} is required")
         return ({"yes_no": False, "date": None}.get(column.kind, "")), None
     if column.kind == "date":
         try:
@@ -169,9 +165,7 @@ def parse(kind: str, filename: str, data: bytes) -> ParsedFile:
     for column in columns:
         if column.required and column.header not in headers:
             out.errors.append(
-                RowError(
-                    1, column.header, f"缺少必填列「{column.header}」", f"required column {column.en} missing"
-                )
+                RowError(1, column.header, f"缺少必填列「{column.header}」", f"required column {column.en} missing")
             )
     if out.errors:
         return out
@@ -183,11 +177,7 @@ def parse(kind: str, filename: str, data: bytes) -> ParsedFile:
     for number, raw in data_rows:
         values: dict[str, object] = {}
         for column in columns:
-            cell = (
-                raw[index[column.header]]
-                if column.header in index and index[column.header] < len(raw)
-                else None
-            )
+            cell = raw[index[column.header]] if column.header in index and index[column.header] < len(raw) else None
             value, error = _cell(column, cell, number)
             if error is not None:
                 out.errors.append(error)

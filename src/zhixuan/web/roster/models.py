@@ -66,9 +66,7 @@ class PublicRep(models.Model):
 
     class Meta:
         ordering = ["election", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["election", "number"], name="roster_public_rep_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["election", "number"], name="roster_public_rep_number")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
@@ -77,9 +75,7 @@ class PublicRep(models.Model):
 class RosterImport(models.Model):
     """A record of each accepted import: which file (by hash), how many rows, who."""
 
-    election = models.ForeignKey(
-        "elections.Election", on_delete=models.CASCADE, related_name="roster_imports"
-    )
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="roster_imports")
     kind = models.CharField(max_length=16)
     filename = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)

@@ -28,9 +28,7 @@ def _header(sheet: Worksheet, columns: Sequence[Column]) -> None:
 
 
 def _list_validation(sheet: Worksheet, columns: Sequence[Column], field: str, options: Iterable[str]) -> None:
-    letter = next(
-        sheet.cell(row=1, column=i).column_letter for i, c in enumerate(columns, 1) if c.field == field
-    )
+    letter = next(sheet.cell(row=1, column=i).column_letter for i, c in enumerate(columns, 1) if c.field == field)
     rule = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
     sheet.add_data_validation(rule)
     rule.add(f"{letter}2:{letter}20000")

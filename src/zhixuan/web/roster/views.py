@@ -75,9 +75,7 @@ def import_file(request: HttpRequest, election_id: int) -> HttpResponse:
     else:
         do_import = actions.do_import_members if kind == "members" else actions.do_import_public_reps
         try:
-            record = do_import(
-                request.user, election=election, filename=upload.name or "", data=upload.read()
-            )
+            record = do_import(request.user, election=election, filename=upload.name or "", data=upload.read())
         except ImportRejected as exc:
             context["errors"] = exc.errors
             context["filename"] = upload.name

@@ -19,9 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("key", models.CharField(max_length=64, unique=True)),
                 ("length", models.PositiveIntegerField(default=0)),
@@ -33,9 +31,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("seq", models.PositiveIntegerField()),
                 ("time", models.DateTimeField()),
@@ -68,9 +64,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["chain", "seq"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("chain", "seq"), name="audit_entry_chain_seq")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("chain", "seq"), name="audit_entry_chain_seq")],
             },
         ),
     ]

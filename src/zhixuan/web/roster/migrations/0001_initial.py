@@ -20,9 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.CharField(max_length=32, verbose_name="编号")),
                 ("name", models.CharField(max_length=64, verbose_name="姓名")),
@@ -63,9 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "reason",
@@ -110,9 +106,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.CharField(max_length=32, verbose_name="编号")),
                 ("name", models.CharField(max_length=64, verbose_name="姓名")),
@@ -137,9 +131,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("kind", models.CharField(max_length=16)),
                 ("filename", models.CharField(max_length=200)),
@@ -172,8 +164,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="publicrep",
-            constraint=models.UniqueConstraint(
-                fields=("election", "number"), name="roster_public_rep_number"
-            ),
+            constraint=models.UniqueConstraint(fields=("election", "number"), name="roster_public_rep_number"),
         ),
     ]
