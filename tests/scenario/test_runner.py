@@ -220,3 +220,52 @@ def test_every_decision_in_json_carries_a_rule_id() -> None:
     assert payload["status"] == "complete"
     assert payload["decisions"] and all(d["rule"] for d in payload["decisions"])
     assert payload["outcome"]["rounds"][0]["valid"] + payload["outcome"]["rounds"][0]["invalid"] == 10
+
+
+def test_r6_speech_order_is_the_l1_draw_anyone_can_recompute() -> None:
+    from zhixuan.rules.lot import draw
+
+    doc = scenario([], n=30)
+    del doc["meeting"]
+    doc["applicants"] = [
+        {"id": f"a{i}", "name": name, "member": f"m{i:03d}", "positions": ["secretary"], "routes": [{"type": "self"}]}
+        for i, name in ((1, "王伟芳"), (2, "李芳娜"), (3, "张娜敏"))
+    ]
+    secret = "ab" * 16
+    doc["speech_lot"] = {"secret": secret, "entropy": "6-2-5", "label": "speech"}
+    report = run(doc)
+    expected = draw(["a1", "a2", "a3"], bytes.fromhex(secret), "6-2-5", "speech").order
+    assert report.outcome["speech_order"] == list(expected)
+    assert any(d.rule == "L1" and d.code == "lot_drawn" for d in report.decisions)
+
+
+def test_m11_winners_listed_by_surname_strokes_candidates_by_votes() -> None:
+    doc = scenario([], n=12)
+    doc["positions"].append({"id": "member", "name": "党委委员", "kind": "member", "seats": 2})
+    names = {"m001": "王五", "m002": "丁一", "m003": "李四", "m004": "张三"}
+    for member in doc["roster"]["members"]:
+        member["name"] = names.get(member["id"], member["name"])
+    doc["meeting"]["rounds"] = [
+        {
+            "position": "member",
+            "candidates": ["m001", "m002", "m003", "m004"],
+            "present": 12,
+            "ballots": [{"count": 9, "for": ["m001", "m002"]}, {"count": 3, "for": ["m003", "m004"]}],
+        }
+    ]
+    report = run(doc)
+    section = next(s for s in report.sections if s.key == "round:member")
+    assert section.facts["当选 / elected"] == ["丁一", "王五"]  # 丁 (2 strokes) before 王 (4)
+    votes = [row[1] for row in section.tables[0].rows]
+    assert votes == sorted(votes, reverse=True)
+
+
+def test_s4_every_round_of_the_synthetic_county_adds_up() -> None:
+    from zhixuan.synth import generate_county
+
+    for doc in generate_county(0):
+        report = run_scenario(validate(doc))
+        assert report.status == "complete"
+        for rnd in report.outcome["rounds"]:
+            assert rnd["valid"] + rnd["invalid"] == rnd["collected"] <= rnd["issued"]
+            assert len(rnd["winners"]) <= rnd["seats"]
