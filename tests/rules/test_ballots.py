@@ -85,10 +85,7 @@ def test_m5_over_vote_invalidates_the_whole_ballot_and_names_it():
     assert t.counts["张华"].for_ == 0
     decision = next(d for d in t.decisions if d.code == "invalid_over_vote")
     assert decision.rule == "M5"
-    assert (
-        decision.text()
-        == "2 张选票无效：赞成人数（含另选他人）超过应选 2 名（ballots[37]、ballots[40]） (M5)"
-    )
+    assert decision.text() == "2 张选票无效：赞成人数（含另选他人）超过应选 2 名（ballots[37]、ballots[40]） (M5)"
 
 
 def test_m5_write_in_for_counts_toward_the_seats():

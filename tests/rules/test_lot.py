@@ -146,9 +146,7 @@ def test_l1_draw_refuses_a_secret_that_does_not_match_the_published_commitment()
         (["a"], SECRET, "1", "", "label"),
     ],
 )
-def test_l1_invalid_draws_are_refused(
-    items: list[str], secret: bytes, entropy: str, label: str, message: str
-) -> None:
+def test_l1_invalid_draws_are_refused(items: list[str], secret: bytes, entropy: str, label: str, message: str) -> None:
     with pytest.raises(LotError, match=message):
         draw(items, secret, entropy, label)
 
@@ -181,9 +179,7 @@ ITEMS = st.lists(st.text(min_size=1, max_size=6), unique=True, max_size=15)
 
 
 @given(ITEMS, st.binary(min_size=16, max_size=40), st.text(min_size=1).filter(str.strip))
-def test_l1_result_is_a_permutation_independent_of_input_order(
-    items: list[str], secret: bytes, entropy: str
-) -> None:
+def test_l1_result_is_a_permutation_independent_of_input_order(items: list[str], secret: bytes, entropy: str) -> None:
     result = draw(items, secret, entropy, "property")
     assert sorted(result.order) == sorted(items)
     assert draw(list(reversed(items)), secret, entropy, "property").order == result.order
@@ -192,6 +188,4 @@ def test_l1_result_is_a_permutation_independent_of_input_order(
 
 @given(ITEMS, st.binary(min_size=16, max_size=40), st.text(min_size=1).filter(str.strip))
 def test_l1_matches_the_plain_reference(items: list[str], secret: bytes, entropy: str) -> None:
-    assert list(shuffled(items, secret, entropy, "ref")) == plain_reference_order(
-        items, secret, entropy, "ref"
-    )
+    assert list(shuffled(items, secret, entropy, "ref")) == plain_reference_order(items, secret, entropy, "ref")

@@ -80,10 +80,7 @@ def test_m1_strict_quorum_met_above_four_fifths():
 def test_m1_non_strict_quorum_met_at_exactly_four_fifths():
     decision = check_quorum(272, 340, THREE_ROUND, "meeting")
     assert decision.code == "quorum_met"
-    assert (
-        decision.text()
-        == "实到会 272 人，不低于应到会 340 人的 4/5（272 人），符合法定人数，可以进行选举 (M1)"
-    )
+    assert decision.text() == "实到会 272 人，不低于应到会 340 人的 4/5（272 人），符合法定人数，可以进行选举 (M1)"
     assert check_quorum(271, 340, THREE_ROUND, "meeting").code == "quorum_failed"
 
 
@@ -371,9 +368,7 @@ def test_m3_loser_may_opt_in_and_winner_never_stands_again():
 def test_m3_losers_of_two_rounds_may_reach_the_member_round():
     secretary = decide(SECRETARY, {"王煦": 250, "李明": 90}, 340, settings=THREE_ROUND)
     deputy_spec = RoundSpec("deputy", "deputy_secretary", 2, ("张华", "刘伟", "陈静", "李明"))
-    deputies = decide(
-        deputy_spec, {"张华": 250, "刘伟": 200, "陈静": 100, "李明": 120}, 340, settings=THREE_ROUND
-    )
+    deputies = decide(deputy_spec, {"张华": 250, "刘伟": 200, "陈静": 100, "李明": 120}, 340, settings=THREE_ROUND)
     assert deputies.winners == ("张华", "刘伟")
     listed = RoundSpec("member", "member", 4, ("周一", "吴二", "郑三", "冯四", "褚五", "张华"))
     candidates, decisions = cascade([secretary, deputies], {"李明", "陈静"}, listed, THREE_ROUND)
@@ -404,9 +399,7 @@ def test_a3_recall_needs_more_than_half_of_expected():
     # 170 is more than half of the 330 present but only half of the 340 expected: not recalled.
     outcome = decide(spec, {"王煦": 170}, 330, expected=340)
     assert outcome.winners == ()
-    assert (
-        by_subject(outcome, "王煦").text() == "王煦 未被罢免：赞成罢免 170 = 应到会 340 的一半，未过半数 (A3)"
-    )
+    assert by_subject(outcome, "王煦").text() == "王煦 未被罢免：赞成罢免 170 = 应到会 340 的一半，未过半数 (A3)"
     outcome = decide(spec, {"王煦": 171}, 340)
     assert outcome.winners == ("王煦",)
     assert by_subject(outcome, "王煦").code == "recalled"

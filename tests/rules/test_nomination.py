@@ -84,9 +84,7 @@ def test_n2_same_signatory_may_sign_for_different_positions() -> None:
 
 
 def test_n2_signing_twice_on_one_nomination_counts_once() -> None:
-    [result] = check_joint_nominations(
-        [JointNomination("王煦", "委员", (*signers(20), "r5"))], ROSTER, SETTINGS
-    )
+    [result] = check_joint_nominations([JointNomination("王煦", "委员", (*signers(20), "r5"))], ROSTER, SETTINGS)
     assert len(result.valid_signatures) == 20
     assert result.duplicates == ("r5",)
 
@@ -130,9 +128,7 @@ def test_n2_each_signatory_counts_at_most_once_per_position(
     noms: list[tuple[str, list[int]]],
 ) -> None:
     roster = [f"r{i}" for i in range(30)]  # r30..r40 are unlisted
-    nominations = [
-        JointNomination(f"n{k}", pos, tuple(f"r{i}" for i in sigs)) for k, (pos, sigs) in enumerate(noms)
-    ]
+    nominations = [JointNomination(f"n{k}", pos, tuple(f"r{i}" for i in sigs)) for k, (pos, sigs) in enumerate(noms)]
     results = check_joint_nominations(nominations, roster, Settings(joint_nomination_min=3))
     for position in ("委员", "书记"):
         counted = [s for r in results if r.nomination.position == position for s in r.valid_signatures]
@@ -228,9 +224,7 @@ def test_n4_relaxed_conditions_do_not_disqualify() -> None:
 
 def test_n4_unrelaxed_party_years_still_disqualifies() -> None:
     young = ApplicantFacts("x", "李四", MemberStatus.FULL, 2, 30, Education.BACHELOR, "村干部")
-    review = review_qualification(
-        young, Qualifications("委员", min_party_years=3, relaxed=frozenset({Condition.AGE}))
-    )
+    review = review_qualification(young, Qualifications("委员", min_party_years=3, relaxed=frozenset({Condition.AGE})))
     assert not review.qualified
     assert review.reason == "党龄 2 年，不满 3 年"
 
@@ -248,9 +242,7 @@ def test_n4_party_standing_can_never_be_relaxed() -> None:
         (None, "非中共党员"),
     ],
 )
-def test_n4_p1_standing_disqualifies_even_when_all_else_is_relaxed(
-    status: MemberStatus | None, text: str
-) -> None:
+def test_n4_p1_standing_disqualifies_even_when_all_else_is_relaxed(status: MemberStatus | None, text: str) -> None:
     facts = ApplicantFacts("x", "陈兴华", status, 0, 40, Education.JUNIOR_SECONDARY, "农民")
     everything = Qualifications(
         "委员",

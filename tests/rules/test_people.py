@@ -48,9 +48,7 @@ def test_p1_probationary_on_probation_and_suspended_have_no_rights(status: Membe
 def test_p2_expected_is_members_with_rights_minus_approved_excusals() -> None:
     # Qingquan-sized roster: 345 on the roster, 340 full members, 5 without rights.
     roster = [full(i) for i in range(335)]
-    roster += [
-        full(335 + i, excusal=Excusal(reason, approved_by="镇党委")) for i, reason in enumerate(ExcusalReason)
-    ]
+    roster += [full(335 + i, excusal=Excusal(reason, approved_by="镇党委")) for i, reason in enumerate(ExcusalReason)]
     roster += [
         Member("p1", "预备1", MemberStatus.PROBATIONARY),
         Member("p2", "预备2", MemberStatus.PROBATIONARY),

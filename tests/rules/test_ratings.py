@@ -28,9 +28,7 @@ def satisfaction(satisfied: int, basically: int, dissatisfied: int) -> dict[str,
 
 
 def test_a2_exactly_70_percent_not_flagged() -> None:
-    result = rate_leader(
-        "王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(40, 30, 30)}, SETTINGS
-    )
+    result = rate_leader("王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(40, 30, 30)}, SETTINGS)
     assert result.flags == ()
     (decision,) = result.decisions
     assert decision.rule == "A2"
@@ -40,9 +38,7 @@ def test_a2_exactly_70_percent_not_flagged() -> None:
 
 
 def test_a2_below_70_percent_warning_talk() -> None:
-    result = rate_leader(
-        "王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(40, 29, 31)}, SETTINGS
-    )
+    result = rate_leader("王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(40, 29, 31)}, SETTINGS)
     assert result.flags == ("warning_talk",)
     (decision,) = result.decisions
     assert decision.facts["weighted"] == Fraction(69, 100)
@@ -51,16 +47,12 @@ def test_a2_below_70_percent_warning_talk() -> None:
 
 
 def test_a2_exactly_half_warns_but_no_recall() -> None:
-    result = rate_leader(
-        "李明", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(25, 25, 50)}, SETTINGS
-    )
+    result = rate_leader("李明", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(25, 25, 50)}, SETTINGS)
     assert result.flags == ("warning_talk",)
 
 
 def test_a2_below_half_recall_may_be_proposed_and_warning() -> None:
-    result = rate_leader(
-        "李明", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(25, 24, 51)}, SETTINGS
-    )
+    result = rate_leader("李明", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(25, 24, 51)}, SETTINGS)
     assert result.flags == ("warning_talk", "recall_may_be_proposed")
     recall = result.decisions[1]
     assert recall.facts["threshold"] == Fraction(1, 2)
@@ -81,9 +73,7 @@ def test_a2_flags_use_the_weighted_rate_and_show_the_pooled_one() -> None:
     assert "72.00%" in decision.zh and "71.43%" in decision.zh
     group = result.groups[0]
     assert (group.group, group.total, group.rates["dissatisfied"]) == ("党员", 100, Fraction(2, 5))
-    assert result.weighted["satisfied"] == Fraction(7, 10) * Fraction(3, 10) + Fraction(3, 10) * Fraction(
-        3, 4
-    )
+    assert result.weighted["satisfied"] == Fraction(7, 10) * Fraction(3, 10) + Fraction(3, 10) * Fraction(3, 4)
 
 
 def test_a2_weighted_rate_can_flag_where_pooled_would_not() -> None:
@@ -116,9 +106,7 @@ def test_a2_more_than_one_third_incompetent_organisational_adjustment() -> None:
 
 def test_a2_thresholds_come_from_settings() -> None:
     stricter = preset_settings("three-round", {"warning_below": "4/5"})
-    result = rate_leader(
-        "王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(40, 35, 25)}, stricter
-    )
+    result = rate_leader("王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(40, 35, 25)}, stricter)
     assert result.flags == ("warning_talk",)
     assert result.decisions[0].facts["threshold"] == Fraction(4, 5)
 
@@ -143,9 +131,7 @@ def test_a2_invalid_counts_are_refused() -> None:
     with pytest.raises(RatingError, match="no ratings from groups"):
         rate_leader("王煦", Scale.SATISFACTION, WEIGHTED, {"党员": satisfaction(1, 0, 0)}, SETTINGS)
     with pytest.raises(RatingError, match="unknown groups"):
-        rate_leader(
-            "王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(1, 0, 0), "x": {}}, SETTINGS
-        )
+        rate_leader("王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(1, 0, 0), "x": {}}, SETTINGS)
     with pytest.raises(RatingError, match="whole number"):
         rate_leader("王煦", Scale.SATISFACTION, MEMBERS_ONLY, {"党员": satisfaction(-1, 3, 0)}, SETTINGS)
 

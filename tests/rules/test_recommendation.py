@@ -180,9 +180,7 @@ def test_r2_two_stages_combine_with_stage_weights() -> None:
 
 
 def test_r2_nominee_missing_from_a_stage_scores_zero_there() -> None:
-    mass = score_stage(
-        "海推", {"g": F(1)}, [GroupTotals("g", "委员", 10, {"a": 6, "b": 4})], {"委员": ["a", "b"]}
-    )
+    mass = score_stage("海推", {"g": F(1)}, [GroupTotals("g", "委员", 10, {"a": 6, "b": 4})], {"委员": ["a", "b"]})
     county = score_stage("县推", {"g": F(1)}, [GroupTotals("g", "委员", 10, {"a": 10})], {"委员": ["a"]})
     combined = combine_stages({"海推": F(1, 2), "县推": F(1, 2)}, [mass, county])
     assert combined.scores["委员"]["b"] == F(1, 5)
@@ -235,9 +233,7 @@ def test_r3_tie_at_cutoff_with_lot_asks_for_a_draw_then_takes_the_drawn_order() 
     ask = next(d for d in first.decisions if d.code == "cutoff_needs_lot")
     assert "需抽签决定剩余 1 个名额" in ask.zh
     # the L1 draw (run by the caller) put h first
-    second = select_preliminary(
-        tie_scores(), {"委员": 3}, ratio=2, cutoff_tie="lot", drawn={"委员": ["h", "f", "g"]}
-    )
+    second = select_preliminary(tie_scores(), {"委员": 3}, ratio=2, cutoff_tie="lot", drawn={"委员": ["h", "f", "g"]})
     assert second.complete
     assert second.pools["委员"].kept == ("a", "b", "c", "d", "e", "h")
     assert any(d.code == "cutoff_lot_applied" for d in second.decisions)
@@ -276,9 +272,7 @@ def test_r3_keep_all_keeps_exactly_those_at_or_above_the_cutoff(
 
 
 @given(score_maps, st.integers(1, 3), st.integers(1, 3), st.randoms(use_true_random=False))
-def test_r3_lot_fills_exactly_the_places(
-    scores: dict[str, Fraction], seats: int, ratio: int, rnd: object
-) -> None:
+def test_r3_lot_fills_exactly_the_places(scores: dict[str, Fraction], seats: int, ratio: int, rnd: object) -> None:
     places = ratio * seats
     first = select_preliminary({"p": scores}, {"p": seats}, ratio=ratio, cutoff_tie="lot")
     kept = first.pools["p"].kept
@@ -292,9 +286,7 @@ def test_r3_lot_fills_exactly_the_places(
     assert all(scores[n] > lot.score for n in kept)
     order = list(lot.tied)
     rnd.shuffle(order)  # type: ignore[attr-defined]
-    second = select_preliminary(
-        {"p": scores}, {"p": seats}, ratio=ratio, cutoff_tie="lot", drawn={"p": order}
-    )
+    second = select_preliminary({"p": scores}, {"p": seats}, ratio=ratio, cutoff_tie="lot", drawn={"p": order})
     assert second.complete
     assert second.pools["p"].kept == kept + tuple(order[: lot.places_left])
 

@@ -162,9 +162,7 @@ def read_ballot(
     """Read one ballot: which marks and write-ins count, and whether the ballot is valid (M4, M5)."""
     marks = ballot.marks
     if len(marks) != len(spec.candidates):
-        raise ValueError(
-            f"round {spec.key!r}: a ballot has {len(marks)} marks for {len(spec.candidates)} candidates"
-        )
+        raise ValueError(f"round {spec.key!r}: a ballot has {len(marks)} marks for {len(spec.candidates)} candidates")
     unclear = 0
     has_against = False
     for mark in marks:
@@ -315,8 +313,7 @@ def tally_round(
         for reason in sorted(invalid_by_reason)
     ]
     decisions += [
-        _ignored_decision(spec, why, count, tuple(ignored_labels[why]))
-        for why, count in sorted(ignored.items())
+        _ignored_decision(spec, why, count, tuple(ignored_labels[why])) for why, count in sorted(ignored.items())
     ]
     if unclear_ballots and settings.unclear_mark == "abstain":
         decisions.append(_unclear_as_abstain(spec, unclear_ballots))
@@ -400,8 +397,7 @@ def tally_totals(
             )
         )
     counts = {
-        name: CandidateCount(for_=for_[name], against=against[name], abstain=abstain[name])
-        for name in spec.candidates
+        name: CandidateCount(for_=for_[name], against=against[name], abstain=abstain[name]) for name in spec.candidates
     }
     decisions = [_round_validity(spec, attendance, valid, invalid)]
     decisions += [_invalid_decision(spec, reason, n, ()) for reason, n in sorted(reasons.items()) if n]
@@ -467,18 +463,13 @@ def _count_mismatch(
     )
 
 
-def _candidate_mismatch(
-    spec: RoundSpec, name: str, for_: int, against: int, abstain: int, valid: int
-) -> Decision:
+def _candidate_mismatch(spec: RoundSpec, name: str, for_: int, against: int, abstain: int, valid: int) -> Decision:
     added = for_ + against + abstain
     return Decision(
         rule="M6",
         code="candidate_count_mismatch",
         subject=name,
-        zh=(
-            f"{name}：赞成 {for_} + 不赞成 {against} + 弃权 {abstain} = {added}，"
-            f"与有效票 {valid} 张不符，请重新清点"
-        ),
+        zh=(f"{name}：赞成 {for_} + 不赞成 {against} + 弃权 {abstain} = {added}，与有效票 {valid} 张不符，请重新清点"),
         en=(
             f"{name}: for {for_} + against {against} + abstain {abstain} = {added}, "
             f"not the {valid} valid ballots; recount"
@@ -519,10 +510,7 @@ def _invalid_decision(spec: RoundSpec, reason: str, count: int, labels: tuple[st
     where_en = f" ({_label_text(labels, ', ')})" if labels else ""
     if reason == "over_vote":
         zh = f"{count} 张选票无效：赞成人数（含另选他人）超过应选 {spec.seats} 名{where_zh}"
-        en = (
-            f"{count} ballots invalid: more people marked for (write-ins included) "
-            f"than {spec.seats} seats{where_en}"
-        )
+        en = f"{count} ballots invalid: more people marked for (write-ins included) than {spec.seats} seats{where_en}"
     elif reason == "unclear_mark":
         zh = f"{count} 张选票无效：有无法辨认的标记，按本选举办法整张作废{where_zh}"
         en = f"{count} ballots invalid: an unreadable mark voids the ballot under these rules{where_en}"

@@ -148,10 +148,8 @@ def county_committee_vote(
                 rule="C2",
                 code="cutoff_tie_kept",
                 subject=position,
-                zh=f"{position}：第 {places} 名处 {len(c.tied)} 人赞成票并列（{c.cutoff_score} 票）："
-                f"{tied}，全部保留",
-                en=f"{position}: {len(c.tied)} candidates tie at the cut-off with {c.cutoff_score} "
-                "votes; all kept",
+                zh=f"{position}：第 {places} 名处 {len(c.tied)} 人赞成票并列（{c.cutoff_score} 票）：{tied}，全部保留",
+                en=f"{position}: {len(c.tied)} candidates tie at the cut-off with {c.cutoff_score} votes; all kept",
                 facts={**base, "tied": c.tied},
             )
         )

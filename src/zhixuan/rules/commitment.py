@@ -86,9 +86,7 @@ def check_commitment(commitment: Commitment) -> Decision:
     )
 
 
-def review_commitment(
-    commitment: Commitment, year: int, reviews: Mapping[str, TargetReview]
-) -> CommitmentReview:
+def review_commitment(commitment: Commitment, year: int, reviews: Mapping[str, TargetReview]) -> CommitmentReview:
     """A1 yearly review: every target needs a status; abandoning one needs a reason."""
     check_commitment(commitment)
     ids = [target.id for target in commitment.targets]

@@ -142,9 +142,7 @@ def draw(
             "entropy": entropy,
         },
     )
-    return LotDraw(
-        label=label, items=canonical, order=order, commitment=committed, entropy=entropy, decision=decision
-    )
+    return LotDraw(label=label, items=canonical, order=order, commitment=committed, entropy=entropy, decision=decision)
 
 
 def verify_draw(result: LotDraw, secret: bytes) -> Decision:
@@ -157,8 +155,7 @@ def verify_draw(result: LotDraw, secret: bytes) -> Decision:
             subject=result.label,
             zh=f"抽签“{result.label}”公布的密钥与事先公布的承诺值不符，抽签结果不可信",
             en=(
-                f"Lot '{result.label}': the published secret does not match the commitment; "
-                "the draw cannot be trusted"
+                f"Lot '{result.label}': the published secret does not match the commitment; the draw cannot be trusted"
             ),
             facts=facts,
         )
@@ -169,10 +166,7 @@ def verify_draw(result: LotDraw, secret: bytes) -> Decision:
             code="lot_order_mismatch",
             subject=result.label,
             zh=f"抽签“{result.label}”复算顺序为 {'、'.join(recomputed)}，与公布的顺序不符",
-            en=(
-                f"Lot '{result.label}': recomputed order {', '.join(recomputed)} "
-                "differs from the published one"
-            ),
+            en=(f"Lot '{result.label}': recomputed order {', '.join(recomputed)} differs from the published one"),
             facts={**facts, "recomputed": recomputed},
         )
     return Decision(

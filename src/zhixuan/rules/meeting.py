@@ -159,9 +159,7 @@ class NeedsInput:
             kind = "revote"
         elif self.kind == "supplementary":
             kind = "supplementary"
-        return RoundSpec(
-            key=key, position=self.position, seats=self.seats, candidates=self.candidates, kind=kind
-        )
+        return RoundSpec(key=key, position=self.position, seats=self.seats, candidates=self.candidates, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -249,8 +247,7 @@ def decide_round(spec: RoundSpec, tally: Tally, attendance: Attendance, settings
             rule="M6",
             zh=f"本轮选举无效，须以同样的 {len(spec.candidates)} 名候选人、应选 {spec.seats} 名重新投票",
             en=(
-                f"the round is void: vote again with the same {len(spec.candidates)} candidates "
-                f"for {spec.seats} seats"
+                f"the round is void: vote again with the same {len(spec.candidates)} candidates for {spec.seats} seats"
             ),
         )
         return RoundOutcome(spec, "void", (), [quorum, void, _needs_decision(spec, needs)], needs)
@@ -270,12 +267,8 @@ def _decide_by_threshold(
     half = Fraction(base, 2)
     # Write-ins with for-votes can be elected too (另选他人, M4); they rank after candidates on equal votes.
     pool = [(name, tally.counts[name].for_) for name in spec.candidates]
-    pool += [
-        (name, votes) for name, votes in tally.write_ins.items() if votes > 0 and name not in spec.candidates
-    ]
-    qualifiers = [
-        (name, votes) for name, votes in pool if 2 * votes > base
-    ]  # rule M7: strictly more than half
+    pool += [(name, votes) for name, votes in tally.write_ins.items() if votes > 0 and name not in spec.candidates]
+    qualifiers = [(name, votes) for name, votes in pool if 2 * votes > base]  # rule M7: strictly more than half
     ranked = len(qualifiers) > spec.seats
     elected, tied, left, outranked = _fill(_rank(qualifiers), spec.seats)
     # Competition ranking (1, 2, 2, 4): equal votes share a rank, never split by list order.
@@ -386,10 +379,7 @@ def _decide_revote(spec: RoundSpec, tally: Tally, settings: Settings, quorum: De
         }
         if name in elected:
             code = "elected"
-            zh = (
-                f"{name} 当选：重新投票中赞成 {votes}，"
-                f"在 {len(spec.candidates)} 名并列者中得票居前 {spec.seats} 名"
-            )
+            zh = f"{name} 当选：重新投票中赞成 {votes}，在 {len(spec.candidates)} 名并列者中得票居前 {spec.seats} 名"
             en = (
                 f"{name} elected: {votes} for in the re-vote, among the top {spec.seats} "
                 f"of {len(spec.candidates)} tied candidates"
@@ -424,9 +414,7 @@ def _decide_recall(
     decisions: list[Decision] = [quorum]
     for name in spec.candidates:
         decisions.append(
-            decide_recall_vote(
-                name, tally.counts[name].for_, attendance.expected, quorum_met=True, settings=settings
-            )
+            decide_recall_vote(name, tally.counts[name].for_, attendance.expected, quorum_met=True, settings=settings)
         )
     recalled = tuple(d.subject for d in decisions if d.code == "recalled")
     return RoundOutcome(spec, "complete", recalled, decisions, None)
@@ -441,16 +429,11 @@ def _revote_needs(spec: RoundSpec, tied: tuple[str, ...], seats: int) -> NeedsIn
         seats=seats,
         rule="M8",
         zh=f"须在并列的 {_names(tied)} 中重新投票，选出剩余的 {seats} 名，得票多者当选",
-        en=(
-            f"re-vote among the tied {_names(tied, ', ')} for the {seats} remaining seats; "
-            f"most for-votes wins"
-        ),
+        en=(f"re-vote among the tied {_names(tied, ', ')} for the {seats} remaining seats; most for-votes wins"),
     )
 
 
-def _supplementary_needs(
-    spec: RoundSpec, candidates: tuple[str, ...], seats: int, settings: Settings
-) -> NeedsInput:
+def _supplementary_needs(spec: RoundSpec, candidates: tuple[str, ...], seats: int, settings: Settings) -> NeedsInput:
     empty_zh = "；或经到会党员过半数同意，决定该名额空缺" if settings.allow_empty_seats else ""
     empty_en = (
         "; or the meeting decides by more than half of those present to leave it empty"
@@ -518,9 +501,7 @@ def supplementary_candidates(
     return tuple(chosen)
 
 
-def decide_leave_empty(
-    votes_for: int, present: int, settings: Settings, *, subject: str = "meeting"
-) -> Decision:
+def decide_leave_empty(votes_for: int, present: int, settings: Settings, *, subject: str = "meeting") -> Decision:
     """M9: a recorded meeting vote to leave seats empty; needs the preset's leave and > half present."""
     facts: dict[str, int | Fraction | str | bool] = {
         "for": votes_for,
@@ -561,9 +542,7 @@ def decide_leave_empty(
 def close_with_empty_seats(outcome: RoundOutcome, decision: Decision) -> RoundOutcome:
     """Close a round that lacks winners once the meeting has decided to leave its seats empty (M9)."""
     if outcome.status != "needs_supplementary":
-        raise ValueError(
-            f"round {outcome.spec.key!r} is {outcome.status}, not waiting for a supplementary vote"
-        )
+        raise ValueError(f"round {outcome.spec.key!r} is {outcome.status}, not waiting for a supplementary vote")
     if decision.code != "seats_left_empty":
         raise ValueError(f"decision {decision.code!r} does not leave the seats empty")
     return replace(outcome, status="complete", decisions=[*outcome.decisions, decision], needs=None)
@@ -633,10 +612,7 @@ def cascade(
         if not settings.cascade:
             code = "cascade_disabled"
             zh = f"本选举办法不允许落选者参加下一轮，{name} 不能参加{next_spec.position}选举"
-            en = (
-                f"these rules do not let losing candidates move on: "
-                f"{name} cannot stand for {next_spec.position}"
-            )
+            en = f"these rules do not let losing candidates move on: {name} cannot stand for {next_spec.position}"
         elif name in winners:
             code = "cascade_refused_winner"
             zh = f"{name} 已当选{winners[name]}，不再参加{next_spec.position}选举"

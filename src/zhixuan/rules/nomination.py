@@ -133,10 +133,7 @@ def check_joint_nominations(
             "duplicates": len(duplicates),
             "minimum": minimum,
         }
-        detail_zh = (
-            f"（签名 {len(nomination.signatures)} 个，不在名册 {len(unlisted)} 个，"
-            f"重复 {len(duplicates)} 个）"
-        )
+        detail_zh = f"（签名 {len(nomination.signatures)} 个，不在名册 {len(unlisted)} 个，重复 {len(duplicates)} 个）"
         detail_en = (
             f" ({len(nomination.signatures)} signatures, {len(unlisted)} not on the roster, "
             f"{len(duplicates)} duplicates)"
@@ -146,8 +143,7 @@ def check_joint_nominations(
                 rule="N2",
                 code="joint_nomination_valid",
                 subject=nomination.nominee,
-                zh=f"联名推荐 {nominee} 任 {nomination.position}：有效联名 {len(valid)} 人 ≥ {minimum} 人"
-                + detail_zh,
+                zh=f"联名推荐 {nominee} 任 {nomination.position}：有效联名 {len(valid)} 人 ≥ {minimum} 人" + detail_zh,
                 en=f"joint nomination of {nominee} for {nomination.position}: {len(valid)} valid "
                 f"signatories ≥ {minimum}" + detail_en,
                 facts=facts,
@@ -218,9 +214,7 @@ def _route_text(entry: RouteEntry) -> tuple[str, str]:
     return zh, en
 
 
-def nomination_records(
-    entries: Iterable[RouteEntry], names: Names | None = None
-) -> tuple[NominationRecord, ...]:
+def nomination_records(entries: Iterable[RouteEntry], names: Names | None = None) -> tuple[NominationRecord, ...]:
     """N2: group route entries per (nominee, position), in order of first appearance.
 
     A nominee is nominated when at least one route is valid; failed routes stay on the record.
@@ -286,9 +280,7 @@ class ApplicationResult:
         return self.accepted.index(position) + 1
 
 
-def check_application(
-    application: Application, settings: Settings, names: Names | None = None
-) -> ApplicationResult:
+def check_application(application: Application, settings: Settings, names: Names | None = None) -> ApplicationResult:
     """N3: keep the first ``settings.max_positions_per_applicant`` distinct positions in preference
     order; refuse the rest."""
     max_positions = settings.max_positions_per_applicant
@@ -317,8 +309,7 @@ def check_application(
                     rule="N3",
                     code="application_over_limit",
                     subject=application.applicant,
-                    zh=f"{who}：第 {rank} 志愿 {position} 超过每人最多报名 {max_positions} 个职位的限制，"
-                    "不予受理",
+                    zh=f"{who}：第 {rank} 志愿 {position} 超过每人最多报名 {max_positions} 个职位的限制，不予受理",
                     en=f"{who}: preference {rank} ({position}) exceeds the limit of {max_positions} "
                     "positions per applicant; refused",
                     facts=facts,
@@ -332,8 +323,7 @@ def check_application(
             code="application_accepted" if accepted else "application_refused",
             subject=application.applicant,
             zh=f"{who}：受理 {len(accepted)} 个职位（按志愿顺序：{'、'.join(accepted) or '无'}）",
-            en=f"{who}: {len(accepted)} positions accepted in order of preference: "
-            f"{', '.join(accepted) or 'none'}",
+            en=f"{who}: {len(accepted)} positions accepted in order of preference: {', '.join(accepted) or 'none'}",
             facts={
                 "accepted": tuple(accepted),
                 "refused": tuple(refused),

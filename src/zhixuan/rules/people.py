@@ -264,9 +264,7 @@ def check_public_reps(count: int, members_entitled: int, settings: Settings) -> 
             code="public_reps_within_cap",
             subject="public_reps",
             zh=(f"群众代表 {count} 人 ≤ 应参加党员 {members_entitled} 人的 {_share(cap)}（上限 {limit} 人）"),
-            en=(
-                f"{count} public reps ≤ {_share(cap)} of {members_entitled} members entitled (limit {limit})"
-            ),
+            en=(f"{count} public reps ≤ {_share(cap)} of {members_entitled} members entitled (limit {limit})"),
             facts=facts,
         )
     return Decision(

@@ -156,9 +156,7 @@ def rate_all(
     settings: Settings,
 ) -> tuple[LeaderRating, ...]:
     """A2 for every leader in ``counts[leader][group][grade]``, in the given order."""
-    return tuple(
-        rate_leader(leader, scale, groups, by_group, settings) for leader, by_group in counts.items()
-    )
+    return tuple(rate_leader(leader, scale, groups, by_group, settings) for leader, by_group in counts.items())
 
 
 def _share(rated: tuple[GroupRating, ...], grade_set: Sequence[str]) -> dict[str, Fraction]:
@@ -166,9 +164,7 @@ def _share(rated: tuple[GroupRating, ...], grade_set: Sequence[str]) -> dict[str
 
 
 def _breakdown(rated: tuple[GroupRating, ...], shares: Mapping[str, Fraction]) -> tuple[str, str]:
-    zh = "、".join(
-        f"{g.group} {percent(shares[g.group])}（权重 {percent(g.weight)}，{g.total} 票）" for g in rated
-    )
+    zh = "、".join(f"{g.group} {percent(shares[g.group])}（权重 {percent(g.weight)}，{g.total} 票）" for g in rated)
     en = ", ".join(
         f"{g.group} {percent(shares[g.group])} (weight {percent(g.weight)}, {g.total} ballots)" for g in rated
     )
@@ -288,9 +284,7 @@ def _competence_decisions(
     tail_zh = f"；各组：{parts_zh}；不加权合计 {percent(share_pooled)}"
     tail_en = f"; by group: {parts_en}; pooled unweighted {percent(share_pooled)}"
     flagged = share > limit
-    facts = _facts(
-        leader, Scale.COMPETENCE, rated, shares, "incompetent", share, share_pooled, limit, flagged
-    )
+    facts = _facts(leader, Scale.COMPETENCE, rated, shares, "incompetent", share, share_pooled, limit, flagged)
     if flagged:
         return (
             Decision(

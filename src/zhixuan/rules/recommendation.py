@@ -182,8 +182,7 @@ def tally_ballots(
                         rule="R5",
                         code="unknown_nominee_ignored",
                         subject=f"{group}/{position}",
-                        zh=f"{group}：{position} 的推荐票中有 {ignored[key]} 个所推荐的人不是该职位提名人选，"
-                        "不计票",
+                        zh=f"{group}：{position} 的推荐票中有 {ignored[key]} 个所推荐的人不是该职位提名人选，不计票",
                         en=f"{group}: {ignored[key]} names recommended for {position} are not nominees "
                         "for it and were not counted",
                         facts={"group": group, "position": position, "ignored": ignored[key]},
@@ -251,8 +250,7 @@ def score_stage(
                         rule="R1",
                         code="group_no_valid_ballots",
                         subject=f"{stage}/{group}/{position}",
-                        zh=f"{stage}：{group} 对 {position} 没有有效推荐票，"
-                        f"该组（权重 {percent(w[group])}）计 0 分",
+                        zh=f"{stage}：{group} 对 {position} 没有有效推荐票，该组（权重 {percent(w[group])}）计 0 分",
                         en=f"{stage}: {group} cast no valid ballots for {position}; the group "
                         f"(weight {percent(w[group])}) contributes 0",
                         facts={"stage": stage, "group": group, "position": position, "weight": w[group]},
@@ -331,8 +329,7 @@ def combine_stages(
                             code="not_in_stage",
                             subject=nominee,
                             zh=f"{_name(nominee, names)}（{position}）未参加{stage_name}，该阶段计 0 分",
-                            en=f"{_name(nominee, names)} ({position}) was not in stage {stage_name}; "
-                            "scores 0 there",
+                            en=f"{_name(nominee, names)} ({position}) was not in stage {stage_name}; scores 0 there",
                             facts={"position": position, "stage": stage_name},
                         )
                     )
@@ -515,8 +512,7 @@ def select_preliminary(
 
     while True:
         pools = {
-            p: _pool(p, scores[p], seats[p], ratio * seats[p], excluded[p], cutoff_tie, drawn.get(p))
-            for p in scores
+            p: _pool(p, scores[p], seats[p], ratio * seats[p], excluded[p], cutoff_tie, drawn.get(p)) for p in scores
         }
         if first_kept is None:
             first_kept = {p: pool.kept for p, pool in pools.items()}
@@ -606,8 +602,7 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 subject=p,
                 zh=f"{p}：提名人选 {len(pool.ranking)} 名，不超过按 1:{ratio} 应保留的 {pool.places} 名，"
                 "全部进入初步人选",
-                en=f"{p}: {len(pool.ranking)} nominees, not more than the {pool.places} places at 1:{ratio}; "
-                "all kept",
+                en=f"{p}: {len(pool.ranking)} nominees, not more than the {pool.places} places at 1:{ratio}; all kept",
                 facts=base,
             )
         )
