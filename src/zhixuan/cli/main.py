@@ -8,8 +8,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
 
 from zhixuan.cli import lot_cmd, synth_cmd
 from zhixuan.cli.report_text import render_text
@@ -71,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     worst = EXIT_COMPLETE
     outputs: list[dict[str, object]] = []
-    for path in files:
+    for path in _progress(files):
         try:
             document = load_path(path)
             report = run_scenario(document)
@@ -97,6 +100,19 @@ def _run(args: argparse.Namespace) -> int:
         payload: object = outputs[0] if len(outputs) == 1 else outputs
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     return worst
+
+
+def _progress(files: list[Path]) -> Iterator[Path]:
+    """A progress bar on stderr for long runs at a terminal; plain iteration otherwise."""
+    if len(files) < 2 or not sys.stderr.isatty():
+        yield from files
+        return
+    console = Console(stderr=True)
+    with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
+        task = progress.add_task("运行场景 / running", total=len(files))
+        for path in files:
+            yield path
+            progress.advance(task)
 
 
 def _schema(args: argparse.Namespace) -> int:
