@@ -6,6 +6,8 @@ need=()
 command -v chromium >/dev/null || need+=(chromium chromium-driver)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+# The announcement PDF embeds a TrueType CJK font (ReportLab cannot embed the CFF-based Noto CJK).
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${need[*]} from Debian's packages"

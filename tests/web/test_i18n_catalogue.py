@@ -50,3 +50,8 @@ def test_interface_in_chinese_by_default_and_english_on_request(county_admin: An
     assert 'lang="en"' in page and "Election dashboard" in page and "Needs attention" in page
     roster = client.get(f"/elections/{election.pk}/roster/").content.decode()
     assert "Member roster" in roster and "expected attendance" in roster
+
+
+def test_chinese_even_when_the_browser_asks_for_english(db: Any) -> None:
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/").content.decode()
+    assert 'lang="zh-CN"' in page and "工作人员登录" in page

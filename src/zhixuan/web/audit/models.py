@@ -51,6 +51,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.chain.key}#{self.seq} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from zhixuan.web.audit.labels import action_label
+
+        return action_label(self.action)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit entries are append-only")

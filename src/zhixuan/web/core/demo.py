@@ -166,7 +166,7 @@ def load_demo(stdout: Any = None) -> bool:
     for n, plan in enumerate(PLANS):
         done = max(plan.stages_done, 0)
         # Start far enough back that the stage in progress today is the one the plan names.
-        start = today - timedelta(days=sum(t.days for t in STAGES[plan.preset][:done]) + 1)
+        start = today - timedelta(days=sum(t.days for t in STAGES[plan.preset][:done]))
         secretary, deputies, members = plan.seats
         election = election_actions.do_create_election(
             admin,
