@@ -115,6 +115,9 @@ GIVEN = (
     "晓小庆东德成兵永金福贵荣亮俊新利清光学中祥良琴雪丹萍婷瑜煦孝菊兴安宁毅川蓉江山松柏仁义礼智"
 )
 
+# Characters that open a given name but do not end one (李小 is a nickname, not a name).
+LEADING_ONLY = frozenset("小")
+
 _SURNAME_CHARS = tuple(s for s, _ in SURNAMES)
 _SURNAME_WEIGHTS = tuple(w for _, w in SURNAMES)
 
@@ -145,6 +148,8 @@ class NameMaker:
             surname = rng.choices(_SURNAME_CHARS, weights=_SURNAME_WEIGHTS)[0]
             length = 1 if rng.random() < self._single else 2
             given = "".join(rng.choice(GIVEN) for _ in range(length))
+            if given[-1] in LEADING_ONLY:
+                continue
             name = surname + given
             if name not in self._used:
                 self._used.add(name)

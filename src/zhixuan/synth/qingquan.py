@@ -21,7 +21,7 @@ from zhixuan.scenario.schema import FORMAT
 from zhixuan.synth.meeting import Seat, lot, top_down_rounds
 from zhixuan.synth.names import NameMaker
 from zhixuan.synth.nomination import Call, Field, make_field
-from zhixuan.synth.recommendation import distinct_pools, popularity
+from zhixuan.synth.recommendation import popularity, select_pools
 from zhixuan.synth.roster import RosterPlan, attending, make_roster
 from zhixuan.synth.voting import GroupCount, clear_top, recommendation_ballot, stage_scores, weighted_picks
 
@@ -217,6 +217,7 @@ def _recommendation(
     then the county leadership's recommendation; combined by weight, 1:5 per position (R1-R4)."""
     appeal = popularity(fld, list(SEATS))
     keep = {p: RATIO * n for p, n in SEATS.items()}
+    preferences = {a["id"]: a["positions"] for a in fld.applicants}
     for _ in range(100):
         counts = {g: GroupCount.empty() for g in MASS_WEIGHTS}
         ballots: list[dict[str, Any]] = []
@@ -238,20 +239,17 @@ def _recommendation(
             picks = recommendation_ballot(rng, leaders_appeal, SEATS, over_pick_rate=0.0)
             leader_counts.add(picks, SEATS)
             leader_ballots.append({"group": "county_leaders", "picks": picks})
-        pools: dict[str, list[str]] = {}
+        combined: dict[str, dict[str, Fraction]] = {}
         for position in SEATS:
             mass = stage_scores(counts, MASS_WEIGHTS, position)
             county = stage_scores({"county_leaders": leader_counts}, {"county_leaders": Fraction(1)}, position)
-            combined = {
+            combined[position] = {
                 c: STAGE_WEIGHTS["mass_recommendation"] * mass.get(c, Fraction(0))
                 + STAGE_WEIGHTS["county_leadership"] * county.get(c, Fraction(0))
                 for c in set(mass) | set(county)
             }
-            top = clear_top(combined, keep[position])
-            if top is None:
-                break
-            pools[position] = top
-        if len(pools) == len(SEATS) and distinct_pools(pools):
+        pools = select_pools(combined, keep, preferences)
+        if pools is not None:
             stages = [
                 {
                     "id": "mass_recommendation",

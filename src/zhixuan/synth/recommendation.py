@@ -27,14 +27,29 @@ def popularity(fld: Field, positions: Sequence[str], spread: float = 1.2) -> dic
     return out
 
 
-def distinct_pools(pools: Mapping[str, Sequence[str]]) -> bool:
-    """True when no nominee is in two positions' pools, so R4 has nothing to resolve."""
-    seen: set[str] = set()
-    for pool in pools.values():
-        if seen & set(pool):
-            return False
-        seen |= set(pool)
-    return True
+def select_pools(
+    scores: Mapping[str, Mapping[str, Fraction]],
+    keep: Mapping[str, int],
+    preferences: Mapping[str, Sequence[str]],
+) -> dict[str, list[str]] | None:
+    """R3 then R4, as the rules core does: the top ``keep`` per position; a nominee in two pools keeps
+    the higher preference and the next-ranked nominee moves up. None when a tie sits at a cut-off."""
+    excluded: dict[str, set[str]] = {p: set() for p in scores}
+    while True:
+        pools: dict[str, list[str]] = {}
+        for position, by_nominee in scores.items():
+            top = clear_top({c: s for c, s in by_nominee.items() if c not in excluded[position]}, keep[position])
+            if top is None:
+                return None
+            pools[position] = top
+        changed = False
+        for nominee, order in preferences.items():
+            held = [p for p in order if nominee in pools.get(p, ())]
+            for position in held[1:]:
+                excluded[position].add(nominee)
+                changed = True
+        if not changed:
+            return pools
 
 
 def single_stage(
@@ -47,9 +62,10 @@ def single_stage(
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Individual recommendation ballots of each group and the pools they select (R1, R3).
 
-    Drawn again (deterministically) until no tie sits at a cut-off and no nominee lands in two pools.
+    Drawn again (deterministically) while a tie sits at a cut-off, which the file would leave open.
     """
     appeal = popularity(fld, list(seats))
+    preferences = {a["id"]: a["positions"] for a in fld.applicants}
     for _ in range(100):
         ballots: list[dict[str, Any]] = []
         counts = {group: GroupCount.empty() for group in voters}
@@ -58,12 +74,7 @@ def single_stage(
                 picks = recommendation_ballot(rng, appeal, seats)
                 counts[group].add(picks, seats)
                 ballots.append({"group": group, "picks": picks})
-        pools: dict[str, list[str]] = {}
-        for position in seats:
-            top = clear_top(stage_scores(counts, weights, position), keep[position])
-            if top is None:
-                break
-            pools[position] = top
-        if len(pools) == len(seats) and distinct_pools(pools):
+        pools = select_pools({p: stage_scores(counts, weights, p) for p in seats}, keep, preferences)
+        if pools is not None:
             return ballots, pools
     raise RuntimeError("could not draw a clear recommendation stage")  # pragma: no cover
