@@ -33,9 +33,7 @@ def add_parser(subparsers: Any) -> None:
     for kind, sub in (("county", county), ("qingquan", qingquan)):
         sub.add_argument("--seed", type=int, default=DEFAULT_SEEDS[kind], help="随机种子 / seed")
         sub.add_argument("--out", type=Path, required=True, help="输出目录 / output directory")
-        sub.add_argument(
-            "--json", action="store_true", help="写 JSON 而不是 YAML / write JSON instead of YAML"
-        )
+        sub.add_argument("--json", action="store_true", help="写 JSON 而不是 YAML / write JSON instead of YAML")
         sub.set_defaults(handler=run)
 
 
