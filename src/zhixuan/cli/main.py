@@ -16,7 +16,7 @@ from rich.progress import Progress
 
 from zhixuan.cli import lot_cmd, synth_cmd
 from zhixuan.cli.report_text import render_text
-from zhixuan.scenario.errors import ScenarioError
+from zhixuan.scenario.errors import Problem, ScenarioError
 from zhixuan.scenario.loader import load_path
 from zhixuan.scenario.runner import run_scenario
 from zhixuan.scenario.schema import SCHEMA
@@ -76,18 +76,10 @@ def _run(args: argparse.Namespace) -> int:
     outputs: list[dict[str, object]] = []
     for path in _progress(files):
         try:
-            document = load_path(path)
-            report = run_scenario(document)
-        except ScenarioError as exc:
+            report = run_scenario(load_path(path))
+        except (ScenarioError, ValueError) as exc:
             worst = EXIT_INVALID
-            if args.json:
-                outputs.append(
-                    {"file": str(path), "status": "invalid", "problems": [p.to_json() for p in exc.problems]}
-                )
-            else:
-                print(f"✗ {path}: 场景文件无效 / invalid scenario file", file=sys.stderr)
-                for problem in exc.problems:
-                    print(f"  {problem.text(args.lang)}", file=sys.stderr)
+            _print_problems(path, _problems(exc), args, outputs)
             continue
         code = EXIT_COMPLETE if report.status == "complete" else EXIT_NEEDS_INPUT
         if worst != EXIT_INVALID:
@@ -100,6 +92,24 @@ def _run(args: argparse.Namespace) -> int:
         payload: object = outputs[0] if len(outputs) == 1 else outputs
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     return worst
+
+
+def _problems(exc: Exception) -> list[Problem]:
+    if isinstance(exc, ScenarioError):
+        return exc.problems
+    # The core refuses impossible input (e.g. a round left without candidates): say so, don't crash.
+    return [Problem("(run)", f"输入无法按规则处理：{exc}", f"input the rules cannot take: {exc}")]
+
+
+def _print_problems(
+    path: Path, problems: list[Problem], args: argparse.Namespace, outputs: list[dict[str, object]]
+) -> None:
+    if args.json:
+        outputs.append({"file": str(path), "status": "invalid", "problems": [p.to_json() for p in problems]})
+        return
+    print(f"✗ {path}: 场景文件无效 / invalid scenario file", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem.text(args.lang)}", file=sys.stderr)
 
 
 def _progress(files: list[Path]) -> Iterator[Path]:

@@ -138,15 +138,18 @@ def _run_round(
                 "M3",
             )
         )
+    seats = position["seats"] - len(ctx.elected.get(rnd["position"], []))
     section = Section(
         f"round:{key}",
-        f"选举轮次：{position['name']}（应选 {position['seats']} 名）",
-        f"Round: {position['name']} ({position['seats']} seat(s))",
+        f"选举轮次：{position['name']}（应选 {seats} 名）",
+        f"Round: {position['name']} ({seats} seat(s))",
     )
-    seats = position["seats"] - len(ctx.elected.get(rnd["position"], []))
     spec = RoundSpec(key=key, position=position["name"], seats=seats, candidates=labels.labels(own))
     try:
-        joined, cascade_decisions = cascade(previous, labels.labels(opt_ins), spec, ctx.settings)
+        # A plenary of the new committee (standard preset, M3) elects from the committee's own
+        # winners, so the top-down cascade does not apply to it.
+        earlier = [] if rnd.get("electorate") == "committee" else previous
+        joined, cascade_decisions = cascade(earlier, labels.labels(opt_ins), spec, ctx.settings)
     except RoundOrderError as exc:
         raise file_error((*base, "position"), f"轮次顺序错误：{exc}", f"round order: {exc}") from exc
     section.decisions.extend(cascade_decisions)
