@@ -10,6 +10,7 @@ urlpatterns = [
     path("elections/<int:election_id>/timeline/", views.election_timeline, name="timeline"),
     path("elections/<int:election_id>/publish/", views.election_publish, name="publish"),
     path("elections/<int:election_id>/advance/", views.election_advance, name="advance"),
+    path("elections/<int:election_id>/scenario.yaml", views.election_scenario, name="scenario"),
     path("public/", views.public_index, name="public_index"),
     path("public/elections/<int:election_id>/", views.public_announcement, name="public_announcement"),
     path(

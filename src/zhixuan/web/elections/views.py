@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhixuan.web.accounts import selectors as access
 from zhixuan.web.audit.selectors import chain_head
-from zhixuan.web.elections import actions, pdf, selectors
+from zhixuan.web.elections import actions, pdf, scenario_export, selectors
 from zhixuan.web.elections.forms import ElectionCreateForm
 from zhixuan.web.elections.models import Election
 
@@ -141,6 +142,16 @@ def election_advance(request: HttpRequest, election_id: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     return redirect("elections:detail", election.pk)
+
+
+@login_required
+def election_scenario(request: HttpRequest, election_id: int) -> HttpResponse:
+    """The election as a scenario file (YAML), for ``zhixuan run`` and the published record."""
+    election = _visible(request, election_id)
+    body = yaml.safe_dump(scenario_export.election_scenario(election), allow_unicode=True, sort_keys=False)
+    response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}.yaml"'
+    return response
 
 
 def _published(election_id: int) -> Election:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("members/<int:member_id>/", views.member_update, name="member_update"),
     path("excusals/", views.excusal_request, name="excusal_request"),
     path("excusals/<int:excusal_id>/approve/", views.excusal_approve, name="excusal_approve"),
+    path("excusals/<int:excusal_id>/withdraw/", views.excusal_withdraw, name="excusal_withdraw"),
 ]

@@ -200,3 +200,15 @@ def excusal_approve(request: HttpRequest, election_id: int, excusal_id: int) -> 
     else:
         messages.success(request, _("请假已批准。"))
     return redirect("roster:overview", election.pk)
+
+
+@login_required
+@require_POST
+def excusal_withdraw(request: HttpRequest, election_id: int, excusal_id: int) -> HttpResponse:
+    election = _election(request, election_id, manage=True)
+    excusal = get_object_or_404(
+        Excusal.objects.select_related("member__election"), pk=excusal_id, member__election=election
+    )
+    actions.do_withdraw_excusal(request.user, excusal=excusal)
+    messages.success(request, _("请假已撤销。"))
+    return redirect("roster:overview", election.pk)
