@@ -120,13 +120,6 @@ EXPECTED: dict[str, Expected] = {
 }
 
 # Examples the runner currently decides against rules.md; see the reason (tracked, not hidden).
-RUNNER_DISAGREES: dict[str, str] = {
-    "standard-branch.yaml": (
-        "M3: under the standard preset the new committee elects the secretary and deputies from among its "
-        "members, but the runner applies the top-down cascade and removes committee winners from the "
-        "plenary's candidates ('round plenary-secretary: no candidates')"
-    ),
-}
 
 
 def _run(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
@@ -155,8 +148,6 @@ def _elected(payload: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _case(name: str) -> Any:
-    if name in RUNNER_DISAGREES:
-        return pytest.param(name, marks=pytest.mark.xfail(reason=RUNNER_DISAGREES[name], strict=True))
     return name
 
 
@@ -205,7 +196,7 @@ def test_the_synthetic_example_is_what_synth_writes_for_seed_3() -> None:
 
 def test_running_several_examples_exits_with_the_worst_status(capsys: pytest.CaptureFixture[str]) -> None:
     # Complete files and files that need input together: the command exits 3 (needs input).
-    files = [str(EXAMPLES / n) for n in EXPECTED if n not in RUNNER_DISAGREES]
+    files = [str(EXAMPLES / n) for n in EXPECTED]
     assert main(["run", *files, "--json"]) == 3
     payload = json.loads(capsys.readouterr().out)
     assert [p["status"] for p in payload].count("needs_input") == 2

@@ -24,8 +24,11 @@ def percent(value: Fraction, places: int = 2) -> str:
 
 
 def fact_to_json(value: Fact) -> object:
-    """JSON form of a fact: fractions become ``{"fraction": "p/q", "percent": "x.xx%"}``."""
+    """JSON form of a fact: a whole number stays a number; other fractions become
+    ``{"fraction": "p/q", "percent": "x.xx%"}`` (exact value first, a rounded reading beside it)."""
     if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return value.numerator
         return {"fraction": f"{value.numerator}/{value.denominator}", "percent": percent(value)}
     if isinstance(value, tuple):
         return list(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,20 @@ from zhixuan.scenario.references import check_references
 from zhixuan.scenario.schema import SCHEMA
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """YAML with only true/false as booleans: YAML 1.1 would read the recall fields `yes:` / `no:` as booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_LOADER = _Loader
 
 
 def load_path(path: str | Path) -> dict[str, Any]:
@@ -79,7 +93,7 @@ def _describe(error: jsonschema.ValidationError) -> Problem:
         names = ", ".join(missing)
         return Problem(path, f"缺少必填字段 {names}", f"missing required field {names}")
     if v == "additionalProperties":
-        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        extra = sorted(str(k) for k in set(value) - set(error.schema.get("properties", {})))
         names = ", ".join(extra)
         return Problem(path, f"不认识的字段 {names}", f"unknown field {names}")
     if v == "enum":

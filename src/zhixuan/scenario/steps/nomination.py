@@ -163,7 +163,17 @@ def _review(ctx: RunContext, index: int, position_id: str) -> Any:
     return review_qualification(applicant_facts, qualifications)
 
 
+# Everyday spellings staff use beside the formal level names.
+_EDUCATION_ALIASES = {
+    "高中": Education.SENIOR_SECONDARY,
+    "中专": Education.SENIOR_SECONDARY,
+    "本科": Education.BACHELOR,
+}
+
+
 def _education(value: str, path: tuple[str | int, ...]) -> Education:
+    if value in _EDUCATION_ALIASES:
+        return _EDUCATION_ALIASES[value]
     for level in Education:
         if value in (level.name.lower(), EDUCATION_ZH[level]):
             return level

@@ -46,13 +46,13 @@ def register_font() -> str:
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK")
+    base = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=1, spaceAfter=4 * mm),
         "meta": ParagraphStyle("meta", parent=base, fontSize=9, textColor=colors.grey, alignment=1),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=4 * mm, spaceAfter=2 * mm),
         "body": base,
-        "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=15),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=13),
     }
 
 
@@ -114,8 +114,8 @@ def announcement_pdf(snapshot: dict[str, Any], *, chain_head: str) -> bytes:
         pagesize=A4,
         leftMargin=22 * mm,
         rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=16 * mm,
         title=f"{snapshot['township']}公推直选公告",
         author=f"{snapshot['county']}委组织部",
     )
