@@ -53,6 +53,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=4 * mm, spaceAfter=2 * mm),
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=13),
+        "sign": ParagraphStyle("sign", parent=base, alignment=2),
     }
 
 
@@ -104,7 +105,8 @@ def announcement_pdf(snapshot: dict[str, Any], *, chain_head: str) -> bytes:
     ]
     story.append(_table(rows, [15 * mm, 75 * mm, 35 * mm, 35 * mm]))
     story.append(Spacer(1, 8 * mm))
-    story.append(Paragraph(escape(f"{snapshot['county']}委组织部　{snapshot['township']}党委"), st["body"]))
+    story.append(Paragraph(escape(f"{snapshot['county']}委组织部　{snapshot['township']}党委"), st["sign"]))
+    story.append(Paragraph(f"{published.year}年{published.month}月{published.day}日", st["sign"]))
     story.append(Spacer(1, 6 * mm))
     story.append(Paragraph(escape(f"审计链头（S2）：{chain_head}"), st["meta"]))
 
