@@ -19,7 +19,7 @@ PY
 then
   if [ -d tests/web ]; then
     echo "--- database tests again on PostgreSQL"
-    DATABASE_URL="$PG_URL" "$BIN/python" -m pytest -q tests/web "$@"
+    DATABASE_URL="$PG_URL" ZHIXUAN_TEST_DB_NAME="test_zhixuan_$$" "$BIN/python" -m pytest -q tests/web "$@"
   fi
 elif [ "${CI:-}" = "true" ]; then
   echo "CI requires PostgreSQL at $PG_URL" >&2

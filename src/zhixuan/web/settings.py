@@ -72,6 +72,9 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+# A test run may name its own throw-away database, so two runs against one server never collide.
+if os.environ.get("ZHIXUAN_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["ZHIXUAN_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
