@@ -53,6 +53,7 @@ def run_roster(ctx: RunContext) -> None:
     )
     section.decisions.extend(attendance.decisions)
     if reps:
-        section.decisions.append(check_public_reps(len(reps), attendance.with_rights, ctx.settings))
+        # P4's "members entitled to attend" is read as 应到会 (P2), as the web roster does.
+        section.decisions.append(check_public_reps(len(reps), attendance.expected, ctx.settings))
     ctx.report.sections.append(section)
     ctx.report.outcome["expected"] = attendance.expected
