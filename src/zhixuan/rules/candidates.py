@@ -7,11 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from zhixuan.rules.decision import Decision, Fact, percent
+from zhixuan.rules.decision import Decision, Fact, Names, display_name, percent
 from zhixuan.rules.recommendation import Ranked, cut
 from zhixuan.rules.settings import Settings
-
-Names = Mapping[str, str]
 
 PostKind = Literal["secretary", "deputy_secretary", "member", "discipline_secretary", "discipline_member"]
 
@@ -25,10 +23,6 @@ POST_ZH: dict[str, str] = {
 
 # Committee-member races (party and discipline committee) carry the "20% extra" rule (R20 Art.13).
 COMMITTEE_POSTS: frozenset[str] = frozenset({"member", "discipline_member"})
-
-
-def _name(person: str, names: Names | None) -> str:
-    return names.get(person, person) if names else person
 
 
 # --- C1 --------------------------------------------------------------------------------------
@@ -142,7 +136,7 @@ def county_committee_vote(
         "voters": voters,
     }
     if c.tied and len(formal) > places:
-        tied = "、".join(_name(n, names) for n in c.tied)
+        tied = "、".join(display_name(n, names) for n in c.tied)
         decisions.append(
             Decision(
                 rule="C2",
@@ -173,7 +167,7 @@ def county_committee_vote(
     )
     for r in c.ranking:
         inside = r.nominee in formal
-        who = _name(r.nominee, names)
+        who = display_name(r.nominee, names)
         decisions.append(
             Decision(
                 rule="C2",
@@ -231,7 +225,7 @@ def apply_inspections(
     pending: list[str] = []
     decisions: list[Decision] = []
     for candidate in candidates:
-        who = _name(candidate, names)
+        who = display_name(candidate, names)
         found = outcome.get(candidate)
         if found is None:
             pending.append(candidate)

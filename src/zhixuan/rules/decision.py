@@ -8,6 +8,8 @@ from fractions import Fraction
 from typing import Literal
 
 Lang = Literal["zh", "en"]
+# Display names by id, passed by callers so decisions read "王煦" rather than an id.
+Names = Mapping[str, str]
 Fact = int | Fraction | str | bool | tuple[str, ...] | None
 
 
@@ -21,6 +23,11 @@ def percent(value: Fraction, places: int = 2) -> str:
     if places == 0:
         return f"{sign}{text}%"
     return f"{sign}{text[:-places]}.{text[-places:]}%"
+
+
+def display_name(person: str, names: Names | None) -> str:
+    """The display name of ``person``, or the id itself when no name is known."""
+    return names.get(person, person) if names else person
 
 
 def fact_to_json(value: Fact) -> object:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 
-from zhixuan.rules.decision import Decision, Fact
+from zhixuan.rules.decision import Decision, Fact, Names, display_name
 from zhixuan.rules.people import STATUS_ZH, MemberStatus
 from zhixuan.rules.settings import Settings
-
-Names = Mapping[str, str]
-
-
-def _name(person: str, names: Names | None) -> str:
-    return names.get(person, person) if names else person
 
 
 class Route(StrEnum):
@@ -81,13 +75,13 @@ def check_joint_nominations(
     results: list[JointNominationResult] = []
     for nomination in nominations:
         seen = signed.setdefault(nomination.position, {})
-        nominee = _name(nomination.nominee, names)
+        nominee = display_name(nomination.nominee, names)
         valid: list[str] = []
         unlisted: list[str] = []
         duplicates: list[str] = []
         decisions: list[Decision] = []
         for signatory in nomination.signatures:
-            who = _name(signatory, names)
+            who = display_name(signatory, names)
             if signatory not in allowed:
                 unlisted.append(signatory)
                 decisions.append(
@@ -103,7 +97,7 @@ def check_joint_nominations(
                 )
             elif signatory in seen:
                 duplicates.append(signatory)
-                first = _name(seen[signatory], names)
+                first = display_name(seen[signatory], names)
                 decisions.append(
                     Decision(
                         rule="N2",
@@ -228,7 +222,7 @@ def nomination_records(entries: Iterable[RouteEntry], names: Names | None = None
         texts = [_route_text(r) for r in routes]
         zh_routes = "、".join(t[0] for t in texts)
         en_routes = ", ".join(t[1] for t in texts)
-        who = _name(nominee, names)
+        who = display_name(nominee, names)
         facts: dict[str, Fact] = {
             "nominee": nominee,
             "position": position,
@@ -284,7 +278,7 @@ def check_application(application: Application, settings: Settings, names: Names
     """N3: keep the first ``settings.max_positions_per_applicant`` distinct positions in preference
     order; refuse the rest."""
     max_positions = settings.max_positions_per_applicant
-    who = _name(application.applicant, names)
+    who = display_name(application.applicant, names)
     accepted: list[str] = []
     refused: list[str] = []
     decisions: list[Decision] = []
@@ -565,7 +559,7 @@ def apply_objections(
         if objection.upheld and not objection.reason.strip():
             raise ValueError("an upheld objection needs a written reason")
         review = updated[index[key]]
-        who = _name(objection.applicant, names)
+        who = display_name(objection.applicant, names)
         facts = {
             "applicant": objection.applicant,
             "position": objection.position,

@@ -10,16 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from zhixuan.rules.decision import Decision, Fact, percent
+from zhixuan.rules.decision import Decision, Fact, Names, display_name, percent
 from zhixuan.rules.settings import CutoffTie
 
-Names = Mapping[str, str]
 # position -> nominee -> score
 Scores = Mapping[str, Mapping[str, Fraction]]
-
-
-def _name(person: str, names: Names | None) -> str:
-    return names.get(person, person) if names else person
 
 
 # --- R1: weights -----------------------------------------------------------------------------
@@ -273,7 +268,7 @@ def score_stage(
                 facts[f"valid:{group}"] = n_valid
             facts["score"] = score
             scores[position][nominee] = score
-            who = _name(nominee, names)
+            who = display_name(nominee, names)
             decisions.append(
                 Decision(
                     rule="R1",
@@ -328,8 +323,9 @@ def combine_stages(
                             rule="R2",
                             code="not_in_stage",
                             subject=nominee,
-                            zh=f"{_name(nominee, names)}（{position}）未参加{stage_name}，该阶段计 0 分",
-                            en=f"{_name(nominee, names)} ({position}) was not in stage {stage_name}; scores 0 there",
+                            zh=f"{display_name(nominee, names)}（{position}）未参加{stage_name}，该阶段计 0 分",
+                            en=f"{display_name(nominee, names)} ({position}) was not in stage {stage_name}; "
+                            "scores 0 there",
                             facts={"position": position, "stage": stage_name},
                         )
                     )
@@ -340,7 +336,7 @@ def combine_stages(
                 facts[f"score:{stage_name}"] = part
             facts["score"] = total
             combined[position][nominee] = total
-            who = _name(nominee, names)
+            who = display_name(nominee, names)
             decisions.append(
                 Decision(
                     rule="R2",
@@ -542,7 +538,7 @@ def select_preliminary(
                     excluded[p].add(nominee)
                     dropped_for[p].append(nominee)
                     changed = True
-                    who = _name(nominee, names)
+                    who = display_name(nominee, names)
                     r4.append(
                         Decision(
                             rule="R4",
@@ -568,8 +564,8 @@ def select_preliminary(
         decisions.extend(_pool_decisions(pool, ratio, names))
         for n in pool.kept:
             if n not in first_kept[p]:
-                who = _name(n, names)
-                freed = "、".join(_name(d, names) for d in dropped_for[p])
+                who = display_name(n, names)
+                freed = "、".join(display_name(d, names) for d in dropped_for[p])
                 decisions.append(
                     Decision(
                         rule="R4",
@@ -608,7 +604,7 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
         )
     elif pool.lot is not None:
         lot = pool.lot
-        tied_names = "、".join(_name(n, names) for n in lot.tied)
+        tied_names = "、".join(display_name(n, names) for n in lot.tied)
         out.append(
             Decision(
                 rule="R3",
@@ -646,7 +642,7 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                     code="cutoff_lot_applied",
                     subject=p,
                     zh=f"{p}：第 {pool.places} 名处并列者按抽签顺序确定："
-                    f"{'、'.join(_name(n, names) for n in tied if n in pool.kept)} 进入",
+                    f"{'、'.join(display_name(n, names) for n in tied if n in pool.kept)} 进入",
                     en=f"{p}: the tie at the cut-off was decided by the drawn order",
                     facts={**base, "tied": tied, "score": kept_score},
                 )
@@ -665,7 +661,7 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
             )
         )
     for r in pool.ranking:
-        who = _name(r.nominee, names)
+        who = display_name(r.nominee, names)
         inside = r.nominee in pool.kept
         pending = pool.lot is not None and r.nominee in pool.lot.tied
         code = "kept" if inside else ("pending_lot" if pending else "not_kept")
