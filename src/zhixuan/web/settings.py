@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "zhixuan.web.accounts",
     "zhixuan.web.elections",
     "zhixuan.web.roster",
+    "zhixuan.web.nomination",
+    "zhixuan.web.recommendation",
+    "zhixuan.web.candidates",
 ]
 
 MIDDLEWARE = [

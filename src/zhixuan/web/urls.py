@@ -10,5 +10,8 @@ urlpatterns = [
     path("accounts/", include("zhixuan.web.accounts.urls")),
     path("audit/", include("zhixuan.web.audit.urls")),
     path("elections/<int:election_id>/roster/", include("zhixuan.web.roster.urls")),
+    path("", include("zhixuan.web.nomination.urls")),
+    path("", include("zhixuan.web.recommendation.urls")),
+    path("", include("zhixuan.web.candidates.urls")),
     path("", include("zhixuan.web.elections.urls")),
 ]

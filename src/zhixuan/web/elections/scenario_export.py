@@ -1,11 +1,14 @@
-"""An election as a scenario file (``docs/scenario-format.md``): settings, positions, roster.
+"""An election as a scenario file (``docs/scenario-format.md``), as far as it has gone.
 
-The stages recorded later (nominations, ballots, rounds) will extend the same document, so a
-county's election can be re-run by ``zhixuan run`` and by anyone who downloads the record.
+Settings, positions and roster; then applicants with their routes and signatures, the review and
+objections, the revealed lots, the closed recommendation stages, inspection and the county vote.
+The app's own decisions are computed by running this very document through the rules core
+(``elections.outcomes``), so ``zhixuan run`` on a download reproduces them by construction.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from zhixuan.web.elections.models import ConditionKind, Election, PositionKind
@@ -72,7 +75,7 @@ def election_scenario(election: Election) -> dict[str, Any]:
     first = election.stages.order_by("order").first()
     if first is not None and first.starts_on is not None:
         header["date"] = first.starts_on.isoformat()
-    return {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "election": header,
         "positions": positions,
@@ -81,3 +84,168 @@ def election_scenario(election: Election) -> dict[str, Any]:
             "public_reps": [{"id": r.number, "name": r.name} for r in roster.public_reps(election)],
         },
     }
+    doc.update(_nomination(election, header.get("date")))
+    doc.update(_recommendation(election))
+    doc.update(_candidates(election))
+    return doc
+
+
+def _years_between(start: date, end: date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _facts(applicant: Any, on: date | None) -> dict[str, Any]:
+    """Review facts as entered, else derived from the roster row at the election date."""
+    facts: dict[str, Any] = {}
+    member = applicant.member
+    if applicant.age is not None:
+        facts["age"] = applicant.age
+    elif member is not None and member.birth_date and on:
+        facts["age"] = _years_between(member.birth_date, on)
+    if applicant.party_years is not None:
+        facts["party_years"] = applicant.party_years
+    elif member is not None and member.joined_on and on:
+        facts["party_years"] = _years_between(member.joined_on, on)
+    if applicant.education:
+        facts["education"] = applicant.education
+    if applicant.identity:
+        facts["identity"] = applicant.identity
+    return facts
+
+
+def _nomination(election: Election, on_text: str | None) -> dict[str, Any]:
+    from zhixuan.web.nomination.models import Applicant, Objection, ReviewDecision
+
+    on = date.fromisoformat(on_text) if on_text else None
+    applicants = (
+        Applicant.objects.filter(election=election, withdrawn_at=None)
+        .select_related("member")
+        .prefetch_related("positions__position", "routes__position", "routes__signatures__member")
+        .prefetch_related("routes__signatures__public_rep")
+        .order_by("number")
+    )
+    out: list[dict[str, Any]] = []
+    for a in applicants:
+        routes: list[dict[str, Any]] = []
+        for route in a.routes.all():
+            if route.kind == "joint":
+                if route.position is None:
+                    continue
+                signers = [s.signer_number for s in route.signatures.all()]
+                routes.append({"type": "joint", "position": route.position.kind, "signatures": signers})
+            elif route.kind == "organisation":
+                routes.append({"type": "organisation", "by": route.by or "组织推荐"})
+            else:
+                routes.append({"type": "self"})
+        wanted = [p.position.kind for p in a.positions.all()]
+        if not routes or not wanted:
+            continue  # an application still being entered is not yet a nomination
+        entry: dict[str, Any] = {"id": a.number, "name": a.name, "positions": wanted, "routes": routes}
+        if a.member is not None:
+            entry["member"] = a.member.number
+        facts = _facts(a, on)
+        if facts:
+            entry["facts"] = facts
+        out.append(entry)
+    if not out:
+        return {}
+    doc: dict[str, Any] = {"applicants": out}
+    listed = {a["id"] for a in out}
+    decisions = [
+        {
+            "applicant": r.applicant.number,
+            "position": r.position.kind,
+            "qualified": r.qualified,
+            **({"reason": r.reason} if r.reason else {}),
+        }
+        for r in ReviewDecision.objects.filter(applicant__election=election)
+        .select_related("applicant", "position")
+        .order_by("applicant__number", "position__order")
+        if r.applicant.number in listed
+    ]
+    objections = [
+        {
+            "applicant": o.applicant.number,
+            "position": o.position.kind,
+            "reason": o.reason,
+            "upheld": bool(o.upheld),
+            **({"by": o.by} if o.by else {}),
+        }
+        for o in Objection.objects.filter(applicant__election=election, upheld__isnull=False)
+        .select_related("applicant", "position")
+        .order_by("filed_at", "pk")
+        if o.applicant.number in listed
+    ]
+    review: dict[str, Any] = {}
+    if decisions:
+        review["decisions"] = decisions
+    if objections:
+        review["objections"] = objections
+    if review:
+        doc["review"] = review
+    return doc
+
+
+def _lot(lot: Any) -> dict[str, Any]:
+    return {"secret": lot.secret, "entropy": lot.entropy, "label": lot.label}
+
+
+def _recommendation(election: Election) -> dict[str, Any]:
+    from zhixuan.web.recommendation.models import Lot, LotPurpose, RecommendationStage, StageStatus
+
+    doc: dict[str, Any] = {}
+    lots = {lot.purpose: lot for lot in Lot.objects.filter(election=election, revealed_at__isnull=False)}
+    if LotPurpose.SPEECH in lots:
+        doc["speech_lot"] = _lot(lots[LotPurpose.SPEECH])
+    stages = list(
+        RecommendationStage.objects.filter(election=election)
+        .prefetch_related("groups", "ballots__group", "totals__group", "totals__position")
+        .order_by("order")
+    )
+    # Scores are combined across all stages (R2), so none is exported until every one is closed.
+    if not stages or any(s.status != StageStatus.CLOSED for s in stages):
+        return doc
+    out = []
+    for stage in stages:
+        entry: dict[str, Any] = {
+            "id": stage.key,
+            "name": stage.name,
+            "groups": [{"id": g.key, "name": g.name, "weight": g.weight} for g in stage.groups.all()],
+        }
+        if stage.weight not in ("", "1"):
+            entry["weight"] = stage.weight
+        ballots = [
+            {"group": b.group.key, **({"count": b.count} if b.count != 1 else {}), "picks": b.picks}
+            for b in sorted(stage.ballots.all(), key=lambda b: b.pk)
+        ]
+        if ballots:
+            entry["ballots"] = ballots
+        totals = [
+            {"group": t.group.key, "position": t.position.kind, "valid": t.valid, "for": t.votes}
+            for t in sorted(stage.totals.all(), key=lambda t: (t.group.order, t.position.order))
+        ]
+        if totals:
+            entry["totals"] = totals
+        out.append(entry)
+    doc["stages"] = out
+    if LotPurpose.SELECTION in lots:
+        doc["selection"] = {"lot": _lot(lots[LotPurpose.SELECTION])}
+    return doc
+
+
+def _candidates(election: Election) -> dict[str, Any]:
+    from zhixuan.web.candidates.models import CountyVote, InspectionOutcome
+
+    doc: dict[str, Any] = {}
+    inspections = [
+        {"candidate": i.applicant.number, "passed": i.passed, **({"reason": i.reason} if i.reason else {})}
+        for i in InspectionOutcome.objects.filter(applicant__election=election)
+        .select_related("applicant")
+        .order_by("applicant__number")
+    ]
+    if inspections:
+        doc["inspection"] = inspections
+    vote = CountyVote.objects.filter(election=election).first()
+    if vote is not None:
+        doc["county_vote"] = {"voters": vote.voters, "for": dict(vote.votes)}
+    return doc

@@ -1,0 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "recommendation"
+urlpatterns: list[URLPattern | URLResolver] = []
