@@ -42,15 +42,28 @@ def do_assign_role(
     county: County | None = None,
     township: Township | None = None,
     election: Election | None = None,
+    member: Any = None,
+    public_rep: Any = None,
 ) -> RoleAssignment:
-    """Grant ``role`` on exactly the scope the role is defined for."""
+    """Grant ``role`` on exactly the scope the role is defined for.
+
+    A member or public-rep account may name its roster row, which must belong to ``election``.
+    """
     scope = ROLE_SCOPE[role]
     given = {"county": county, "township": township, "election": election}
     if given[scope] is None or any(v is not None for k, v in given.items() if k != scope):
         raise ValidationError(_("角色 %(role)s 须指定且仅指定一个%(scope)s") % {"role": role, "scope": scope})
+    for row in (member, public_rep):
+        if row is not None and (election is None or row.election_id != election.pk):
+            raise ValidationError(_("名册人员须属于该选举"))
     with transaction.atomic():
         assignment, _created = RoleAssignment.objects.get_or_create(
-            user=user, role=role, county=county, township=township, election=election
+            user=user,
+            role=role,
+            county=county,
+            township=township,
+            election=election,
+            defaults={"member": member, "public_rep": public_rep},
         )
         target = given[scope]
         append_entry(
@@ -58,7 +71,14 @@ def do_assign_role(
             actor=actor,
             action="accounts.assign_role",
             obj=assignment,
-            data={"user": user.get_username(), "role": role, "scope": scope, "scope_id": target.pk},
+            data={
+                "user": user.get_username(),
+                "role": role,
+                "scope": scope,
+                "scope_id": target.pk,
+                **({"member": member.number} if member is not None else {}),
+                **({"public_rep": public_rep.number} if public_rep is not None else {}),
+            },
         )
     return assignment
 

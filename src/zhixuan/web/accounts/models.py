@@ -39,6 +39,11 @@ class RoleAssignment(models.Model):
     county = models.ForeignKey("elections.County", null=True, blank=True, on_delete=models.CASCADE)
     township = models.ForeignKey("elections.Township", null=True, blank=True, on_delete=models.CASCADE)
     election = models.ForeignKey("elections.Election", null=True, blank=True, on_delete=models.CASCADE)
+    # For a member or public-rep role: which roster row this account is (to sign online, vote online).
+    member = models.ForeignKey("roster.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    public_rep = models.ForeignKey(
+        "roster.PublicRep", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -80,3 +80,19 @@ def login_locked(username: str, ip: str) -> bool:
     if last_success is not None:
         failures = failures.filter(at__gt=last_success)
     return failures.count() >= settings.ZHIXUAN_LOGIN_FAILURE_LIMIT
+
+
+def can_run_election(user: Any, election: Election) -> bool:
+    """Run the township's procedure (applications, review, meetings): county admin or working group."""
+    return can_manage_roster(user, election)
+
+
+def roster_identity(user: Any, election: Election) -> RoleAssignment | None:
+    """The member or public-rep role through which ``user`` acts in ``election`` (online signing, voting)."""
+    return (
+        _roles(user)
+        .filter(election=election)
+        .exclude(member=None, public_rep=None)
+        .select_related("member", "public_rep")
+        .first()
+    )

@@ -15,6 +15,8 @@ class Command(BaseCommand):
     help = "Compile the project's .po catalogues to .mo in pure Python."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for root in settings.LOCALE_PATHS:
+        # The project catalogue, and each app's own (``<app>/locale``).
+        app_roots = sorted(Path(settings.PACKAGE_DIR).glob("*/locale"))
+        for root in [*settings.LOCALE_PATHS, *app_roots]:
             for path in compile_catalogues(Path(root)):
                 self.stdout.write(f"compiled {path}")
