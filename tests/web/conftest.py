@@ -33,7 +33,7 @@ def compiled_translations() -> None:
 
     from zhixuan.web.core.translations import compile_catalogues
 
-    for root in settings.LOCALE_PATHS:
+    for root in [*settings.LOCALE_PATHS, *Path(settings.PACKAGE_DIR).glob("*/locale")]:
         compile_catalogues(Path(root))
 
 
