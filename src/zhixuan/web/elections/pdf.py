@@ -1,16 +1,9 @@
-"""The announcement (N1) as a printable A4 PDF, with an embedded CJK TrueType font.
-
-ReportLab cannot embed Debian's CFF-based Noto CJK fonts, so a TrueType font is used:
-WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``), or the file named by ``ZHIXUAN_PDF_FONT``.
-"""
+"""The announcement (N1) as a printable A4 PDF, with the embedded CJK font of ``zhixuan.paper.fonts``."""
 
 from __future__ import annotations
 
 import io
-import os
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,31 +11,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT_NAME = "ZhixuanCJK"
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-
-
-class FontMissing(RuntimeError):
-    """No TrueType CJK font found; install Debian's fonts-wqy-zenhei (scripts/test-tools.sh)."""
-
-
-@cache
-def register_font() -> str:
-    configured = os.environ.get("ZHIXUAN_PDF_FONT")
-    candidates = (configured,) if configured else FONT_CANDIDATES
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
-            return FONT_NAME
-    raise FontMissing("no CJK TrueType font: apt-get install fonts-wqy-zenhei")
+from zhixuan.paper.fonts import register_font
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
