@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "zhixuan.web.nomination",
     "zhixuan.web.recommendation",
     "zhixuan.web.candidates",
+    "zhixuan.web.meeting",
+    "zhixuan.web.tally",
+    "zhixuan.web.evoting",
 ]
 
 MIDDLEWARE = [

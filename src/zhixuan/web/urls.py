@@ -13,5 +13,8 @@ urlpatterns = [
     path("", include("zhixuan.web.nomination.urls")),
     path("", include("zhixuan.web.recommendation.urls")),
     path("", include("zhixuan.web.candidates.urls")),
+    path("", include("zhixuan.web.meeting.urls")),
+    path("", include("zhixuan.web.tally.urls")),
+    path("", include("zhixuan.web.evoting.urls")),
     path("", include("zhixuan.web.elections.urls")),
 ]
