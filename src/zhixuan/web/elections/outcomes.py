@@ -44,3 +44,7 @@ def election_outcome(election: Election) -> ElectionOutcome:
         return ElectionOutcome(run_scenario(doc))
     except ScenarioError as exc:
         return ElectionOutcome(None, tuple(exc.problems))
+    except ValueError as exc:  # a record the export cannot express (e.g. a mixed paper/electronic tally)
+        return ElectionOutcome(
+            None, (Problem("(record)", f"记录无法导出：{exc}", f"record cannot be exported: {exc}"),)
+        )

@@ -87,6 +87,7 @@ def election_scenario(election: Election) -> dict[str, Any]:
     doc.update(_nomination(election, header.get("date")))
     doc.update(_recommendation(election))
     doc.update(_candidates(election))
+    doc.update(_meeting(election))
     return doc
 
 
@@ -249,3 +250,81 @@ def _candidates(election: Election) -> dict[str, Any]:
     if vote is not None:
         doc["county_vote"] = {"voters": vote.voters, "for": dict(vote.votes)}
     return doc
+
+
+def _vote(rnd: Any) -> dict[str, Any]:
+    """One vote of a round (the round itself or a follow-up): attendance and the counted ballots.
+
+    Paper ballots come from the tellers' agreed sheet, electronic ones as stored (anonymous). A
+    sheet of per-candidate totals cannot be merged with individual electronic ballots; the tally
+    app refuses that mix, and the export would say so rather than guess.
+    """
+    vote: dict[str, Any] = {"present": rnd.present or 0}
+    if rnd.issued:
+        vote["issued"] = rnd.issued
+    sheet = next((s for s in rnd.tally_sheets.all() if s.agreed), None)
+    electronic = [dict(b.marks) for b in sorted(rnd.electronic_ballots.all(), key=lambda b: b.pk)]
+    if sheet is not None and sheet.mode == "totals":
+        if electronic:
+            raise ValueError(f"round {rnd.key}: paper totals cannot be combined with electronic ballots")
+        totals = sheet.totals
+        vote["totals"] = {"valid": totals.valid, "invalid": totals.invalid, "candidates": dict(totals.candidates)}
+        return vote
+    ballots: list[dict[str, Any]] = []
+    if sheet is not None:
+        for entry in sorted(sheet.entries.all(), key=lambda e: e.pk):
+            ballots.append({**({"count": entry.count} if entry.count != 1 else {}), **entry.marks})
+    ballots.extend(electronic)
+    vote["ballots"] = ballots
+    return vote
+
+
+def _meeting(election: Election) -> dict[str, Any]:
+    from zhixuan.web.meeting.models import Meeting, OfficerRole, Round, RoundStatus
+
+    meeting = Meeting.objects.filter(election=election).first()
+    if meeting is None:
+        return {}
+    officers = list(meeting.officers.filter(approved_at__isnull=False).select_related("member").order_by("pk"))
+    out: dict[str, Any] = {}
+    scrutineers = [o.member.number for o in officers if o.role != OfficerRole.TELLER]
+    tellers = [o.member.number for o in officers if o.role == OfficerRole.TELLER]
+    if scrutineers:
+        out["scrutineers"] = scrutineers
+    if tellers:
+        out["tellers"] = tellers
+    # Only votes whose count the scrutineers accepted are part of the record (S3).
+    done = (RoundStatus.ACCEPTED, RoundStatus.PUBLISHED)
+    rounds = (
+        Round.objects.filter(meeting=meeting, status__in=done)
+        .select_related("position")
+        .prefetch_related("tally_sheets__entries", "tally_sheets__totals", "electronic_ballots")
+        .prefetch_related("opt_ins__applicant")
+        .order_by("order")
+    )
+    by_parent: dict[int, list[Any]] = {}
+    regular = []
+    for rnd in rounds:
+        if rnd.followup_of_id is None:
+            regular.append(rnd)
+        else:
+            by_parent.setdefault(rnd.followup_of_id, []).append(rnd)
+    out_rounds = []
+    for rnd in regular:
+        entry: dict[str, Any] = {"id": rnd.key, "position": rnd.position.kind}
+        if rnd.electorate == "committee":
+            entry["electorate"] = "committee"
+            entry["candidates"] = list(rnd.candidates)
+        entry.update(_vote(rnd))
+        stands = [o.applicant.number for o in rnd.opt_ins.all() if o.stands]
+        if stands:
+            entry["opt_ins"] = stands
+        followups = [{"kind": f.kind, **_vote(f)} for f in by_parent.get(rnd.pk, [])]
+        if followups:
+            entry["followups"] = followups
+        if rnd.leave_empty:
+            entry["leave_empty"] = dict(rnd.leave_empty)
+        out_rounds.append(entry)
+    if out_rounds:
+        out["rounds"] = out_rounds
+    return {"meeting": out} if out_rounds else {}
