@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "zhixuan.web.meeting",
     "zhixuan.web.tally",
     "zhixuan.web.evoting",
+    "zhixuan.web.results",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("zhixuan.web.meeting.urls")),
     path("", include("zhixuan.web.tally.urls")),
     path("", include("zhixuan.web.evoting.urls")),
+    path("", include("zhixuan.web.results.urls")),
     path("", include("zhixuan.web.elections.urls")),
 ]

@@ -1,0 +1,14 @@
+"""The meeting card on the election page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("meeting/_panel.html", takes_context=True)
+def meeting_panel(context: Any, election: Any) -> dict[str, Any]:
+    return {"election": election, "request": context.get("request")}
