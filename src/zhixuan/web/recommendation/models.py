@@ -61,6 +61,8 @@ class RecommendationStage(models.Model):
     )
     speaker_started_at = models.DateTimeField(null=True, blank=True)
     speech_seconds = models.PositiveIntegerField(_("每人演讲时间（秒）"), default=300)
+    # Seconds left when the clock was paused (None while running or before it starts).
+    clock_remaining = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["election", "order"]

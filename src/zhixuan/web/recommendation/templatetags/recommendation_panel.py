@@ -6,9 +6,19 @@ from typing import Any
 
 from django import template
 
+from zhixuan.web.recommendation import selectors
+from zhixuan.web.recommendation.models import LotPurpose
+
 register = template.Library()
 
 
 @register.inclusion_tag("recommendation/_panel.html", takes_context=True)
 def recommendation_panel(context: Any, election: Any) -> dict[str, Any]:
-    return {"election": election, "request": context.get("request")}
+    lot = selectors.lot(election, LotPurpose.SPEECH)
+    state = "" if lot is None else ("revealed" if lot.revealed_at else "committed")
+    return {
+        "election": election,
+        "request": context.get("request"),
+        "stages": list(selectors.stages(election)),
+        "lot_state": state,
+    }
