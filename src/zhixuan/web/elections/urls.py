@@ -1,11 +1,12 @@
 from django.urls import path
 
-from zhixuan.web.elections import views
+from zhixuan.web.elections import import_views, views
 
 app_name = "elections"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("elections/new/", views.election_create, name="create"),
+    path("elections/import/", import_views.scenario_import, name="import"),
     path("elections/<int:election_id>/", views.election_detail, name="detail"),
     path("elections/<int:election_id>/timeline/", views.election_timeline, name="timeline"),
     path("elections/<int:election_id>/publish/", views.election_publish, name="publish"),
