@@ -220,6 +220,20 @@ def review_state(election: Election) -> ReviewState:
     return ReviewState(rows, list(outcome.problems), {k: list(v) for k, v in qualified.items()})
 
 
+def objection_outcomes(election: Election, state: ReviewState) -> list[Decision]:
+    """The core's N4 decisions on objections raised by the public (not the working group's own
+    not-qualified decisions, which the runner records the same way)."""
+    raised = {
+        (o.applicant.number, o.position.kind, o.reason) for o in objections(election).filter(upheld__isnull=False)
+    }
+    return [
+        d
+        for row in state.rows
+        for d in row.objections
+        if (row.applicant.number, row.position.kind, d.facts.get("reason")) in raised
+    ]
+
+
 def notice_open(review_notice: ReviewNotice | None) -> bool:
     return review_notice is not None and timezone.now() <= review_notice.objections_until
 

@@ -149,7 +149,7 @@ def public_notice(request: HttpRequest, election_id: int) -> HttpResponse:
                 return redirect("nomination:notice", election.pk)
         status = 422
     state = selectors.review_state(election)
-    outcomes = [d for row in state.rows for d in row.objections]
+    outcomes = selectors.objection_outcomes(election, state)
     return render(
         request,
         "nomination/notice.html",
@@ -360,6 +360,7 @@ def sign(request: HttpRequest, election_id: int) -> HttpResponse:
             "routes": routes,
             "signed": signed,
             "can_sign": can_sign,
+            "who": (identity.member or identity.public_rep).name if identity is not None else "",
             "minimum": selectors.election_settings(election).joint_nomination_min,
         },
     )
