@@ -8,7 +8,14 @@ and no reference to the code, so neither the database nor the cast order links a
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
+
+
+def random_key() -> str:
+    """A random primary key: row ids say nothing about the order rows were written in (S1)."""
+    return secrets.token_hex(16)
 
 
 class VotingCode(models.Model):
@@ -19,8 +26,13 @@ class VotingCode(models.Model):
 
 
 class CodeUse(models.Model):
-    """That a code has voted in a round: the one-ballot-per-code guard, unique per (code, round)."""
+    """That a code has voted in a round: the one-ballot-per-code guard, unique per (code, round).
 
+    The key is random, not a sequence, so the uses of codes cannot be put in the order they voted and
+    lined up with the ballots (S1).
+    """
+
+    id = models.CharField(primary_key=True, max_length=32, default=random_key, editable=False)
     code = models.ForeignKey(VotingCode, on_delete=models.CASCADE, related_name="uses")
     round = models.ForeignKey("meeting.Round", on_delete=models.CASCADE, related_name="+")
 

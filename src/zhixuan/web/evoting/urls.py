@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from zhixuan.web.evoting import views
 
 app_name = "evoting"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("elections/<int:election_id>/evoting/", views.desk, name="desk"),
+    path("elections/<int:election_id>/evoting/issue/", views.issue, name="issue"),
+    path("elections/<int:election_id>/evoting/deactivate/", views.deactivate, name="deactivate"),
+    path("v/", views.enter_code, name="enter"),
+    path("v/<str:code>/", views.vote, name="vote"),
+    path("public/receipt/", views.receipt, name="receipt"),
+]

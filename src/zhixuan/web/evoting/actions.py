@@ -1,0 +1,261 @@
+"""Electronic voting at the members' meeting: voting codes and casting (S1, M4–M6).
+
+What is stored, and what is not (S1):
+
+- ``VotingCode`` keeps a keyed hash of the code and whether it is active. Nothing records which
+  member received which code: the check-in desk prints the slip and forgets the code.
+- ``CodeUse`` (code, round) says that a code has voted in a round. Its key is random, it has no time.
+- ``ElectronicBallot`` holds the marks, a random key and the hash of the voter's receipt: no code,
+  no member, no time, no sequence.
+
+Audit (S2): issuing and handing back a code are audited with the meeting's count of active codes
+(the number ``Round.issued`` is built from, M6), never with the code. **Casting a ballot writes no
+audit entry.** An entry per ballot would carry a precise time and a chain position — a cast order —
+for each ballot, which together with who was seen voting when links a voter to a ballot; it would
+also make every voter wait on the one chain-head row lock. What the record needs is the round's
+number of electronic ballots and a commitment to their contents, which the meeting app writes in
+its round-close entry from :func:`round_summary` (after :func:`seal_round_ballots`); the ballots
+themselves are published with the election record (S4), so anyone can recount them against that
+digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from zhixuan.web.audit.log import append_entry
+from zhixuan.web.evoting.models import CodeUse, ElectronicBallot, VotingCode, random_key
+from zhixuan.web.meeting.models import Meeting, MeetingStatus, Round, RoundStatus
+
+# Unambiguous for reading aloud and typing: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10  # 31**10 ≈ 8·10^14 codes
+RECEIPT_LENGTH = 12
+MARK_CHOICES = ("for", "against", "abstain")
+
+
+class CastRefused(ValidationError):
+    """The ballot was not stored: the code is unknown, handed back or has voted, or the round is not open.
+
+    ``reason`` is one of ``unknown_code``, ``inactive_code``, ``already_voted``, ``round_not_open``,
+    ``bad_ballot``.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def normalise_code(text: str) -> str:
+    """The code as typed or scanned: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """``ABCDE-FGHJK``: how a code is printed on the slip."""
+    raw = normalise_code(code)
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def format_receipt(receipt: str) -> str:
+    """``ABCD-EFGH-JKMN``: how the receipt is shown to the voter."""
+    raw = normalise_code(receipt)
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def code_hash(code: str) -> str:
+    """Keyed hash (HMAC-SHA-256 with the deployment's secret key) of a normalised code.
+
+    Keyed, so that a copy of the database alone cannot be searched for the codes that made it.
+    """
+    key = hashlib.sha256(b"zhixuan.evoting.code:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, normalise_code(code).encode("ascii", "ignore"), hashlib.sha256).hexdigest()
+
+
+def receipt_hash(receipt: str) -> str:
+    return hashlib.sha256(normalise_code(receipt).encode("ascii", "ignore")).hexdigest()
+
+
+def _random_text(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _active_codes(meeting: Meeting) -> int:
+    return VotingCode.objects.filter(meeting=meeting, active=True).count()
+
+
+def do_issue_code(actor: Any, *, meeting: Meeting) -> str:
+    """Create one voting code for the member at the desk and return it, formatted, to print once.
+
+    Only its keyed hash is stored; nothing records who received it (S1).
+    """
+    if meeting.status == MeetingStatus.CLOSED:
+        raise ValidationError(_("会议已闭会，不能再发放投票码。"))
+    with transaction.atomic():
+        while True:
+            code = _random_text(CODE_LENGTH)
+            digest = code_hash(code)
+            if not VotingCode.objects.filter(code_hash=digest).exists():
+                break
+        VotingCode.objects.create(meeting=meeting, code_hash=digest)
+        append_entry(
+            chain=meeting.election.audit_chain,
+            actor=actor,
+            action="evoting.issue_code",
+            obj=meeting,
+            data={"active_codes": _active_codes(meeting)},
+        )
+    return format_code(code)
+
+
+def do_deactivate_code(actor: Any, *, meeting: Meeting, code: str) -> VotingCode:
+    """A slip handed back (the member leaves): the code can no longer vote. Ballots already cast stay."""
+    raw = normalise_code(code)
+    if len(raw) != CODE_LENGTH:
+        raise ValidationError(
+            _("投票码应为 %(n)s 位字母或数字，输入的是 %(got)s 位。") % {"n": CODE_LENGTH, "got": len(raw)}
+        )
+    with transaction.atomic():
+        voting = VotingCode.objects.select_for_update().filter(meeting=meeting, code_hash=code_hash(raw)).first()
+        if voting is None:
+            raise ValidationError(_("本次会议没有发放过投票码 %(code)s，请核对。") % {"code": format_code(raw)})
+        if not voting.active:
+            raise ValidationError(_("投票码 %(code)s 已经收回。") % {"code": format_code(raw)})
+        voting.active = False
+        voting.save(update_fields=["active"])
+        append_entry(
+            chain=meeting.election.audit_chain,
+            actor=actor,
+            action="evoting.deactivate_code",
+            obj=meeting,
+            data={"active_codes": _active_codes(meeting)},
+        )
+    return voting
+
+
+def clean_marks(rnd: Round, marks: Mapping[str, str], write_ins: Sequence[str] = ()) -> dict[str, Any]:
+    """The scenario's ballot form from a mark per candidate and the write-ins' member numbers.
+
+    Shape only: whether the ballot is valid is the core's decision (M4, M5) when the round is counted.
+    """
+    candidates = [str(c) for c in rnd.candidates]
+    unknown = sorted(set(marks) - set(candidates))
+    if unknown:
+        raise CastRefused(_("选票上没有候选人 %(who)s。") % {"who": "、".join(unknown)}, "bad_ballot")
+    out: dict[str, Any] = {"for": [], "against": []}
+    for number in candidates:
+        mark = marks.get(number, "abstain")
+        if mark not in MARK_CHOICES:
+            raise CastRefused(_("候选人 %(who)s 的标记无效。") % {"who": number}, "bad_ballot")
+        if mark != "abstain":
+            out[mark].append(number)
+    names = [w for w in (str(w).strip() for w in write_ins) if w]
+    if names:
+        out["write_ins"] = [{"name": name, "for": True} for name in names]
+    return out
+
+
+def _locked_state(round_id: int, code_id: int) -> tuple[str, bool] | None:
+    """The round's status and the code's ``active`` flag, read after this transaction's inserts.
+
+    On PostgreSQL ``FOR SHARE`` makes a concurrent close (an UPDATE of the round row) wait for this
+    cast to commit, or makes this cast see the committed close; casts do not block each other. On
+    SQLite the inserts already hold the database's write lock, so the read sees the latest commit.
+    """
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    rounds, codes = Round._meta.db_table, VotingCode._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.status, c.active FROM {rounds} r, {codes} c WHERE r.id = %s AND c.id = %s{lock}",
+            [round_id, code_id],
+        )
+        row = cursor.fetchone()
+    return (str(row[0]), bool(row[1])) if row else None
+
+
+def do_cast_ballot(*, code: str, round_id: int, ballot: Mapping[str, Any]) -> str:
+    """Store one anonymous ballot for ``code`` in round ``round_id`` and return the receipt code, once.
+
+    One transaction inserts ``CodeUse(code, round)`` — its unique constraint is the guard against a
+    second ballot, also under concurrency — and the ``ElectronicBallot`` with a random key. No audit
+    entry is written (see the module docstring: S1). Raises :class:`CastRefused`.
+    """
+    voting = VotingCode.objects.filter(code_hash=code_hash(code)).first()
+    if voting is None:
+        raise CastRefused(_("投票码无效，请核对投票码。"), "unknown_code")
+    if not voting.active:
+        raise CastRefused(_("此投票码已收回，不能投票。"), "inactive_code")
+    rnd = Round.objects.filter(pk=round_id, meeting_id=voting.meeting_id).first()
+    if rnd is None or rnd.status != RoundStatus.OPEN:
+        raise CastRefused(_("本轮投票未在进行中，选票没有保存。"), "round_not_open")
+    marks = clean_marks(
+        rnd,
+        {n: "for" for n in ballot.get("for", [])} | {n: "against" for n in ballot.get("against", [])},
+        [w["name"] for w in ballot.get("write_ins", []) if w.get("for")],
+    )
+    receipt = _random_text(RECEIPT_LENGTH)
+    try:
+        with transaction.atomic():
+            CodeUse.objects.create(code=voting, round=rnd)
+            ElectronicBallot.objects.create(id=random_key(), round=rnd, marks=marks, receipt_hash=receipt_hash(receipt))
+            state = _locked_state(rnd.pk, voting.pk)
+            if state is None or state[0] != RoundStatus.OPEN:
+                raise CastRefused(_("本轮投票已经结束，选票没有保存。"), "round_not_open")
+            if not state[1]:
+                raise CastRefused(_("此投票码已收回，不能投票。"), "inactive_code")
+    except IntegrityError as exc:
+        raise CastRefused(_("此投票码本轮已投票，每个投票码每轮只能投一次。"), "already_voted") from exc
+    return format_receipt(receipt)
+
+
+def seal_round_ballots(rnd: Round) -> None:
+    """Rewrite a closed round's electronic ballots and code uses in a random order.
+
+    For the meeting app's round-close action, inside its transaction. Storage order (SQLite rowid,
+    PostgreSQL heap position) and PostgreSQL's per-row transaction id (``xmin``, equal for a ballot and
+    the code use written with it) would otherwise still say which ballot came with which code; after
+    this every row of the round carries the closing transaction's id and a shuffled position (S1).
+    Old row versions remain in free pages until PostgreSQL's VACUUM / SQLite's page reuse.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("seal_round_ballots must run inside the round-close transaction")
+    shuffle = secrets.SystemRandom().shuffle
+    ballots = list(ElectronicBallot.objects.filter(round=rnd))
+    uses = list(CodeUse.objects.filter(round=rnd))
+    ElectronicBallot.objects.filter(round=rnd).delete()
+    CodeUse.objects.filter(round=rnd).delete()
+    shuffle(ballots)
+    shuffle(uses)
+    ElectronicBallot.objects.bulk_create(
+        ElectronicBallot(id=random_key(), round=rnd, marks=b.marks, receipt_hash=b.receipt_hash) for b in ballots
+    )
+    CodeUse.objects.bulk_create(CodeUse(id=random_key(), code_id=u.code_id, round=rnd) for u in uses)
+
+
+def round_summary(rnd: Round) -> dict[str, Any]:
+    """What the round-close audit entry records about electronic voting: counts and a content digest.
+
+    ``ballots_sha256`` is the SHA-256 of the round's ballots in canonical form, sorted, so the
+    published record (S4) can be checked against the audit chain (S2) without any cast order.
+    """
+    contents = sorted(
+        json.dumps(m, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        for m in ElectronicBallot.objects.filter(round=rnd).values_list("marks", flat=True)
+    )
+    digest = hashlib.sha256("\n".join(contents).encode()).hexdigest()
+    return {
+        "electronic_ballots": len(contents),
+        "codes_used": CodeUse.objects.filter(round=rnd).count(),
+        "active_codes": _active_codes(rnd.meeting),
+        "ballots_sha256": digest,
+    }
