@@ -123,7 +123,7 @@ def _nomination(election: Election, on_text: str | None) -> dict[str, Any]:
         .select_related("member")
         .prefetch_related("positions__position", "routes__position", "routes__signatures__member")
         .prefetch_related("routes__signatures__public_rep")
-        .order_by("number")
+        .order_by("pk")  # as recorded (a file keeps its order: it decides ties and report order)
     )
     out: list[dict[str, Any]] = []
     for a in applicants:
@@ -242,7 +242,7 @@ def _candidates(election: Election) -> dict[str, Any]:
         {"candidate": i.applicant.number, "passed": i.passed, **({"reason": i.reason} if i.reason else {})}
         for i in InspectionOutcome.objects.filter(applicant__election=election)
         .select_related("applicant")
-        .order_by("applicant__number")
+        .order_by("pk")
     ]
     if inspections:
         doc["inspection"] = inspections
