@@ -26,6 +26,40 @@ def test_demo_county_has_the_seed_numbers(db: Any) -> None:
     assert {username for username, _, _ in logins()} >= {"county", "qingquan", "lingshan"}
 
 
+def test_demo_townships_further_on_have_real_records(db: Any) -> None:
+    from zhixuan.web.elections.outcomes import election_outcome
+
+    load_demo()
+    elections = {e.township.name: e for e in Election.objects.filter(township__county__name=COUNTY)}
+
+    def current(name: str) -> str:
+        return elections[name].stages.get(status="current").kind
+
+    def outcome(name: str, key: str) -> dict[str, list[str]]:
+        result = election_outcome(elections[name])
+        assert result.problems == ()
+        return result.outcome(key)  # type: ignore[return-value]
+
+    # 白鹤乡: applications and nominations in, half of them reviewed; no notice yet (N4).
+    baihe = elections["白鹤乡"]
+    assert current("白鹤乡") == "review" and baihe.applicants.count() == 3 * 9 + 3
+    assert 0 < baihe.applicants.filter(reviews__isnull=False).distinct().count() < baihe.applicants.count()
+    assert not hasattr(baihe, "review_notice")
+    # 东岳镇: the review notice is out and the speech order committed but not yet drawn (L1).
+    dongyue = elections["东岳镇"]
+    assert current("东岳镇") == "recommendation_meeting" and dongyue.review_notice is not None
+    lot = dongyue.lots.get(purpose="speech")
+    assert lot.revealed_at is None and len(lot.commitment) == 64
+    # 灵山乡: the recommendation meeting is closed; preliminary candidates at 1:2 (R3).
+    assert current("灵山乡") == "inspection"
+    preliminary = outcome("灵山乡", "preliminary")
+    assert [len(preliminary[k]) for k in ("secretary", "deputy_secretary")] == [2, 4]
+    # 清泉镇: two stages combined (R2), inspection and the county vote: formal candidates (C2, C4).
+    assert current("清泉镇") == "meeting"
+    formal = outcome("清泉镇", "formal")
+    assert {k: len(v) for k, v in formal.items()} == {"secretary": 2, "deputy_secretary": 3, "member": 5}
+
+
 def test_demo_names_are_deterministic() -> None:
     from zhixuan.web.core.demo import member_file
 
