@@ -236,3 +236,14 @@ def test_the_election_page_card_counts_applicants_and_routes(
     assert 'id="panel-applicants">1<' in page
     assert 'id="panel-pending">2<' in page  # two positions, not yet reviewed
     assert f"/elections/{election.pk}/nominations/" in page and f"/public/elections/{election.pk}/apply/" in page
+
+
+def test_pages_read_in_english_on_request(election: Any, county_admin: Any, qingquan_staff: Any) -> None:
+    open_registration(election, county_admin)
+    client = Client()
+    client.login(username="qingquan", password=PASSWORD)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    apply_page = client.get(f"/public/elections/{election.pk}/apply/").content.decode()
+    assert "Online application" in apply_page and "Preference 1" in apply_page and "Statement" in apply_page
+    review_page = client.get(f"/elections/{election.pk}/review/").content.decode()
+    assert "Qualification review" in review_page and "Publish the notice" in review_page

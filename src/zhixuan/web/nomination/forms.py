@@ -62,6 +62,7 @@ class ApplicationForm(forms.Form):
         self.election = election
         choices = [("", "—"), *((p.kind, p.get_kind_display()) for p in selectors.positions(election))]
         self.preference_names: list[str] = []
+        self.position_errors: list[str] = []
         for rank in range(1, len(choices)):
             name = f"pref_{rank}"
             self.fields[name] = forms.ChoiceField(
@@ -96,12 +97,14 @@ class ApplicationForm(forms.Form):
         )
 
     def attach_errors(self, exc: ValidationError) -> None:
-        """Put the action's errors on their fields (positions on the first preference)."""
+        """Put the action's errors on their fields; N3 errors go to the preferences as a whole."""
         if hasattr(exc, "error_dict"):
             for name, errors in exc.message_dict.items():
-                target = self.preference_names[0] if name == "positions" and self.preference_names else name
+                if name == "positions":
+                    self.position_errors.extend(errors)
+                    continue
                 for message in errors:
-                    self.add_error(target if target in self.fields else None, message)
+                    self.add_error(name if name in self.fields else None, message)
         else:
             for message in exc.messages:
                 self.add_error(None, message)

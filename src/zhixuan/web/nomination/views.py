@@ -96,7 +96,7 @@ def apply(request: HttpRequest, election_id: int) -> HttpResponse:
                 else:
                     request.session[f"nomination:applied:{election.pk}"] = applicant.pk
                     return redirect("nomination:apply_done", election.pk)
-            if status == 200 and form.errors:
+            if status == 200 and (form.errors or form.position_errors):
                 status = 422
     return render(
         request,
