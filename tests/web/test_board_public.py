@@ -10,11 +10,12 @@ from typing import Any
 import yaml
 from django.test import Client
 from django.utils import timezone
-from test_candidates_example_fixture import EXAMPLES, load_example, names, reveal_speech_lot
+from test_candidates_example_fixture import EXAMPLES, close_entry, load_example, names, reveal_speech_lot
 from web_helpers import create_election
 
 from zhixuan.scenario.loader import validate
 from zhixuan.scenario.runner import run_scenario
+from zhixuan.web.audit.models import AuditEntry
 from zhixuan.web.audit.selectors import chain_head
 from zhixuan.web.candidates.actions import do_publish_formal_list, do_record_inspection
 from zhixuan.web.elections.outcomes import election_outcome
@@ -98,12 +99,18 @@ def test_board_shows_only_what_is_published(county_admin: Any, townships: Any) -
             {"number": "zhouwb", "name": "周文斌"}, {"number": "heli", "name": "何丽"},
         ]}]},
     )  # fmt: skip
-    RecommendationStage.objects.filter(election=election).update(status="closed")
+    for stage in RecommendationStage.objects.filter(election=election):
+        stage.status = "closed"
+        stage.save()
+        close_entry(county_admin, election, stage)
     page = _board(election)
     notice = page.split('id="item-notice"')[1].split("</li>")[0]
     assert "周文斌、何丽" in notice
     results = page.split('id="item-results"')[1].split('id="item-preliminary"')[0]
+    closed_at = AuditEntry.objects.get(action="recommendation.close_stage").time
+    assert timezone.localtime(closed_at).strftime("%Y-%m-%d %H:%M") in results  # dated by the audit chain
     assert "推荐环节：公开推荐会" in results and '<span class="zx-rule">R1</span>' in results
+    assert "<td>58.53%</td>" in results  # 周文斌 278/475, as a percentage with 2 decimals (R1)
     preliminary = page.split('id="item-preliminary"')[1].split('id="item-formal"')[0]
     assert "于敏、田军、余志强、袁超、董小红、蒋涛、蔡秀兰、潘建华" in preliminary  # by strokes (C4)
     formal = page.split('id="item-formal"')[1].split('id="item-audit"')[0]

@@ -157,6 +157,8 @@ def load_example(
                 valid=t["valid"],
                 votes=t["for"],
             )
+        if close_stages:
+            close_entry(actor, election, stage)
     if reveal_lot and "speech_lot" in doc:
         reveal_speech_lot(election, doc["speech_lot"]["entropy"])
     if candidates:
@@ -172,6 +174,16 @@ def load_example(
         do_publish_announcement(actor, election=election)
     election.refresh_from_db()
     return election
+
+
+def close_entry(actor: Any, election: Any, stage: Any) -> None:
+    """The audit entry the recommendation app writes when it closes a stage (S2)."""
+    from django.db import transaction
+
+    from zhixuan.web.audit.log import append_entry
+
+    with transaction.atomic():
+        append_entry(chain=election.audit_chain, actor=actor, action="recommendation.close_stage", obj=stage)
 
 
 def reveal_speech_lot(election: Any, entropy: str) -> None:

@@ -135,9 +135,9 @@ def stages_closed(election: Election) -> bool:
 
 
 def _results_time(election: Election) -> datetime | None:
-    """When the last recommendation stage changed (its closing): the audit chain's own record."""
+    """When the last recommendation stage was closed: the audit chain's own record of it."""
     entry = (
-        AuditEntry.objects.filter(chain__key=election.audit_chain, object_type="recommendation.recommendationstage")
+        AuditEntry.objects.filter(chain__key=election.audit_chain, action="recommendation.close_stage")
         .order_by("-seq")
         .first()
     )
