@@ -358,3 +358,22 @@ def test_a_tie_at_the_last_seat_creates_a_revote_among_the_tied(lingshan: dict[s
     assert isinstance(elected, dict)
     assert set(names(election, elected["deputy_secretary"])) == {"唐明", "何丽"}
     assert [q.name for q in selectors.opt_in_questions(meeting)] == ["邓海波", "许静", "韩立新"]
+
+
+def test_an_officer_account_created_on_the_spot_shows_its_password_once(lingshan: dict[str, Any]) -> None:
+    election, meeting = lingshan["election"], lingshan["meeting"]
+    client = _client("qingquan")
+    response = client.post(f"/elections/{election.pk}/meeting/officers/", {"number": "m32", "role": "scrutineer"})
+    assert response.status_code == 302
+    officer = Officer.objects.get(meeting=meeting, member__number="m32")
+    assert officer.approved_at is None
+    page = client.post(
+        f"/elections/{election.pk}/meeting/officers/{officer.pk}/user/", {"username": "jp3", "mode": "create"}
+    ).content.decode()
+    officer.refresh_from_db()
+    assert officer.user is not None and officer.user.username == "jp3"
+    password = page.split('id="new-password"><code class="fs-5">')[1].split("</code>")[0]
+    assert Client().login(username="jp3", password=password)
+    assert password not in str(AuditEntry.objects.filter(action="meeting.link_officer_user").last().data)  # type: ignore[union-attr]
+    # Not yet approved by the meeting: cannot confirm anything (S3).
+    assert selectors.scrutineer_of(officer.user, meeting) is None
