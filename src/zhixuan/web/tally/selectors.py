@@ -451,7 +451,7 @@ def compare(first: TallySheet, second: TallySheet, rnd: Round, *, ctx: WriteInCo
         differences: list[Difference] = []
         if (first.collected or 0) != (second.collected or 0):
             differences.append(Difference("收回票数", "ballots collected", (first.collected, second.collected)))
-        for key in sorted(set(counts[0]) | set(counts[1]), key=repr):
+        for key in shown:  # in the order the ballots were first entered
             a, b = counts[0][key], counts[1][key]
             if a != b:
                 zh, en = describe(shown[key], names)
