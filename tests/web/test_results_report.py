@@ -72,7 +72,10 @@ def hold_meeting(
             Officer.objects.create(meeting=meeting, member=members[number], role=role, user=user, approved_at=now)
             users[key].append(user)
     present = max(r["present"] for r in block["rounds"])
-    for member in list(members.values())[:present]:
+    # The file's 36 present with voting rights (P1), and one probationary member who sits in without a ballot.
+    full = [m for m in members.values() if m.status == "full"]
+    others = [m for m in members.values() if m.status == "probationary"]
+    for member in full[:present] + others[:1]:
         Attendance.objects.create(meeting=meeting, member=member, method="number", checked_in_at=now)
     applicants = {a.number: a for a in Applicant.objects.filter(election=election)}
     positions = {p.kind: p for p in election.positions.all()}
@@ -118,7 +121,7 @@ def hold_meeting(
         for number in block_round.get("opt_ins", []):
             OptIn.objects.create(round=rnd, applicant=applicants[number], stands=True)
         for f, followup in enumerate(block_round.get("followups", []), start=1):
-            vote_row(followup, f"{block_round['id']}-{followup['kind']}-{f}", followup["kind"], rnd)
+            vote_row(followup, f"{block_round['id']}/{followup['kind']}-{f}", followup["kind"], rnd)
     users["meeting"] = meeting
     return users
 
@@ -294,11 +297,11 @@ def test_no_report_while_a_round_is_not_published(county_admin: Any, county: Any
     hold_meeting(election, kinds)
     from zhixuan.web.meeting.models import Round
 
-    Round.objects.filter(key="r3-member-supplementary-1").update(status="accepted")
+    Round.objects.filter(key="r3-member/supplementary-1").update(status="accepted")
     with pytest.raises(ValidationError) as exc:
         actions.do_create_result_report(county_admin, election=election)
     assert exc.value.messages == [
-        "轮次 r3-member-supplementary-1 当前为“计票结果已确认”：全部轮次宣布结果后才能生成报告单 (S3)。"
+        "轮次 r3-member/supplementary-1 当前为“计票结果已确认”：全部轮次宣布结果后才能生成报告单 (S3)。"
     ]
     assert selectors.report_of(election) is None
 
@@ -308,7 +311,7 @@ def test_no_report_while_a_supplementary_vote_is_still_needed(county_admin: Any,
     hold_meeting(election, kinds)
     from zhixuan.web.meeting.models import Round
 
-    Round.objects.filter(key="r3-member-supplementary-1").delete()
+    Round.objects.filter(key="r3-member/supplementary-1").delete()
     with pytest.raises(ValidationError) as exc:
         actions.do_create_result_report(county_admin, election=election)
     (message,) = exc.value.messages

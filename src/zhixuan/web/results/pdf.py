@@ -142,7 +142,8 @@ def result_report_pdf(
                 )
             )
             rows = [[p(zh) for zh, _en in v["columns"]]]
-            rows += [[p(c) for c in row] for row in v["rows"]]
+            # The core marks a winner with ✓, which the embedded font lacks: print the word.
+            rows += [[p("当选" if c == "✓" else c) for c in row] for row in v["rows"]]
             block.append(_grid(rows, [60 * mm, 25 * mm, 25 * mm, 25 * mm, 35 * mm]))
             block.append(Spacer(1, 1.5 * mm))
         story.append(KeepTogether(block))

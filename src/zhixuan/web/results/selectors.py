@@ -19,7 +19,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhixuan.rules import people
 from zhixuan.rules.decision import Decision
 from zhixuan.rules.meeting import check_quorum
 from zhixuan.rules.stroke_order import name_key
@@ -32,8 +31,8 @@ from zhixuan.web.audit.selectors import chain_head
 from zhixuan.web.elections.models import Election, PositionKind
 from zhixuan.web.elections.outcomes import ElectionOutcome, election_outcome
 from zhixuan.web.elections.scenario_export import election_scenario
+from zhixuan.web.meeting import selectors as meeting_selectors
 from zhixuan.web.meeting.models import (
-    Attendance,
     Meeting,
     Officer,
     OfficerRole,
@@ -191,7 +190,12 @@ def _results(election: Election, outcome: ElectionOutcome) -> Results:
             )
         )
     elected_ids = report.outcome.get("elected")
-    if isinstance(elected_ids, dict) and result.rounds:
+    if not isinstance(elected_ids, dict):
+        # The run stopped for the next vote (M8–M10): those elected so far are each vote's winners.
+        elected_ids = {}
+        for data in votes_json:
+            elected_ids.setdefault(data["position_id"], []).extend(data["winners"])
+    if result.rounds:
         kinds = dict(PositionKind.choices)
         for position in election.positions.all():
             numbers = by_strokes(list(elected_ids.get(position.kind, [])), names)
@@ -279,16 +283,10 @@ class Hall:
     quorum: Decision
 
 
-def hall(election: Election, meeting: Meeting) -> Hall:
-    members = list(roster.members(election))
-    expected = people.expected_attendance(roster.to_rules_member(m) for m in members).expected
-    rights = {m.number for m in members if people.has_voting_rights(roster.to_rules_member(m))}
-    inside = set(
-        Attendance.objects.filter(meeting=meeting, checked_out_at=None).values_list("member__number", flat=True)
-    )
-    present = len(inside & rights)
-    quorum = check_quorum(present, expected, roster.election_settings(election), subject=meeting.title)
-    return Hall(expected=expected, present=present, probationary=len(inside - rights), quorum=quorum)
+def hall(meeting: Meeting) -> Hall:
+    """The meeting app's live M1 check (P2 expected, P1 present), as shown on the projector."""
+    q = meeting_selectors.quorum(meeting)
+    return Hall(expected=q.expected, present=q.present, probationary=q.present_all - q.present, quorum=q.decision)
 
 
 # --- the projector and the observer view ----------------------------------------------------------
@@ -334,7 +332,9 @@ def current_round(election: Election, meeting: Meeting) -> CurrentRound | None:
         return None
     names = _names(election)
     quorum = None
-    if rnd.present is not None:
+    if rnd.electorate == "committee":
+        quorum = meeting_selectors.round_quorum(rnd).decision
+    elif rnd.present is not None:  # M1 with the count taken when the round opened
         expected = roster.attendance(election).expected
         quorum = check_quorum(rnd.present, expected, roster.election_settings(election), subject=rnd.key)
     clock = getattr(rnd, "voting_clock", None)
@@ -366,7 +366,7 @@ def screen(election: Election) -> Screen:
         seconds_left = max(0, int((current.deadline - now).total_seconds()))
     return Screen(
         meeting=meeting,
-        hall=hall(election, meeting),
+        hall=hall(meeting),
         current=current,
         results=results,
         latest=latest,
