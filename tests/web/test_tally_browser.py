@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from test_tally_paper import Setup
-from test_tally_paper import setup as setup  # noqa: F401  -- the shared round fixture
+from test_tally_paper import setup as setup  # the shared round fixture
 from web_helpers import PASSWORD, screenshot
 
 from zhixuan.web.tally.models import TallySheet
@@ -41,7 +41,7 @@ def keys(page: Any, *pressed: str) -> None:
         page.keyboard.press(key)
 
 
-def test_teller_enters_ballots_by_keyboard_without_reloading(page: Any, setup: Setup) -> None:  # noqa: F811
+def test_teller_enters_ballots_by_keyboard_without_reloading(page: Any, setup: Setup) -> None:
     log_in(page, "teller1")
     page.goto(f"/elections/{setup.election.pk}/tally/rounds/{setup.round.pk}/sheet/")
     page.get_by_role("button", name="逐张录入（推荐）").click()

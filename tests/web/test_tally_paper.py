@@ -417,3 +417,12 @@ def test_entry_screen_records_a_ballot_per_request_and_returns_the_ledger_fragme
     assert response.status_code == 302
     sheet.refresh_from_db()
     assert sheet.collected == 3 and sheet.submitted_at is not None
+
+
+def test_round_page_in_english_from_the_apps_catalogue(client: Any, setup: Setup) -> None:
+    enter(setup, setup.t1, BOX)
+    client.force_login(setup.staff)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("tally:round", args=[setup.election.pk, setup.round.pk])).content.decode()
+    assert "Download ballot PDF (A4)" in page and "Tellers' entries" in page
+    assert "two tellers must each enter and submit the paper ballots (1 submitted)" in page
