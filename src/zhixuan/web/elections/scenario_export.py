@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils import translation
+
 from zhixuan.web.elections.models import ConditionKind, Election, PositionKind
 
 FORMAT = "zhixuan-scenario/1"
@@ -33,6 +35,12 @@ def _conditions(election: Election, position_id: int) -> dict[str, Any]:
 
 
 def election_scenario(election: Election) -> dict[str, Any]:
+    """The record is always written in Chinese: the same file, whatever language the page was in."""
+    with translation.override("zh-hans"):
+        return _election_scenario(election)
+
+
+def _election_scenario(election: Election) -> dict[str, Any]:
     """The scenario document of ``election`` as far as it has gone (announcement and roster)."""
     from zhixuan.web.roster import selectors as roster
 
