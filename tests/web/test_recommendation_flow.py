@@ -401,3 +401,14 @@ def test_staff_of_another_township_get_404(county_admin: Any, lingshan_staff: An
     assert client.post(base + "recommendation/status/open/").status_code == 404
     assert client.post(base + "lot/speech/commit/").status_code == 404
     assert election.recommendation_stages.get().status == "preparing"
+
+
+def test_pages_read_in_english_on_request(county_admin: Any, election: Any) -> None:
+    from zhixuan.web.recommendation.actions import do_create_stages, do_open_stage
+
+    [stage] = do_create_stages(county_admin, election=election)
+    do_open_stage(county_admin, stage=stage)
+    client = staff_client("county")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/elections/{election.pk}/recommendation/{stage.key}/").content.decode()
+    assert "Enter paper ballots" in page and "Check-in and voting" in page and "Online recommendation codes" in page

@@ -407,7 +407,7 @@ def do_next_speaker(actor: Any, *, stage: RecommendationStage) -> Recommendation
     if not order:
         raise ValidationError(_("演讲顺序尚未抽签确定 (R6)。"))
     with transaction.atomic():
-        stage = RecommendationStage.objects.select_for_update().select_related("current_speaker").get(pk=stage.pk)
+        stage = RecommendationStage.objects.select_for_update().get(pk=stage.pk)
         numbers = [a.number for a in order]
         current = stage.current_speaker.number if stage.current_speaker else None
         index = numbers.index(current) + 1 if current in numbers else 0
