@@ -21,10 +21,12 @@ digest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -183,6 +185,15 @@ def _locked_state(round_id: int, code_id: int) -> tuple[str, bool] | None:
     return (str(row[0]), bool(row[1])) if row else None
 
 
+_SQLITE_WRITER = threading.Lock()
+
+
+def _one_sqlite_writer() -> contextlib.AbstractContextManager[object]:
+    """SQLite has one writer at a time; threads of a process queue here rather than in SQLite's busy
+    handler, which sleeps in growing steps and lets a waiting cast starve. PostgreSQL needs no queue."""
+    return _SQLITE_WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
+
+
 def do_cast_ballot(*, code: str, round_id: int, ballot: Mapping[str, Any]) -> str:
     """Store one anonymous ballot for ``code`` in round ``round_id`` and return the receipt code, once.
 
@@ -205,7 +216,7 @@ def do_cast_ballot(*, code: str, round_id: int, ballot: Mapping[str, Any]) -> st
     )
     receipt = _random_text(RECEIPT_LENGTH)
     try:
-        with transaction.atomic():
+        with _one_sqlite_writer(), transaction.atomic():
             CodeUse.objects.create(code=voting, round=rnd)
             ElectronicBallot.objects.create(id=random_key(), round=rnd, marks=marks, receipt_hash=receipt_hash(receipt))
             state = _locked_state(rnd.pk, voting.pk)

@@ -111,8 +111,8 @@ def enter_code(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "evoting/enter.html", {}))
 
 
-def _parse(request: HttpRequest, rnd: Round) -> tuple[dict[str, str], list[str]]:
-    marks = {c["number"]: request.POST.get(f"mark-{c['number']}", "abstain") for c in selectors.ballot_candidates(rnd)}
+def _parse(request: HttpRequest, rnd: Round, candidates: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
+    marks = {c["number"]: request.POST.get(f"mark-{c['number']}", "abstain") for c in candidates}
     rows = [request.POST.get(f"write-in-{i}", "") for i in range(rnd.seats)] if selectors.write_ins_allowed(rnd) else []
     return marks, rows
 
@@ -152,7 +152,9 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         "write_ins_allowed": selectors.write_ins_allowed(rnd),
     }
     step = request.POST.get("step", "") if request.method == "POST" else ""
-    marks, rows = _parse(request, rnd) if step else ({c["number"]: "abstain" for c in candidates}, [""] * rnd.seats)
+    marks, rows = (
+        _parse(request, rnd, candidates) if step else ({c["number"]: "abstain" for c in candidates}, [""] * rnd.seats)
+    )
     errors: list[str] = []
     write_ins: list[str] = []
     for i, text in enumerate(rows, start=1):
