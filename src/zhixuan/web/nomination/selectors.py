@@ -196,6 +196,11 @@ def review_state(election: Election) -> ReviewState:
         (r.applicant_id, r.position_id): r
         for r in ReviewDecision.objects.filter(applicant__election=election).select_related("decided_by")
     }
+    # The runner records the working group's not-qualified decisions as upheld objections too; only
+    # objections raised by the public during the notice are shown as such.
+    raised = {
+        (o.applicant.number, o.position.kind, o.reason) for o in objections(election).filter(upheld__isnull=False)
+    }
     rows: list[ReviewRow] = []
     for applicant in applicants(election):
         for choice in applicant.positions.all():
@@ -212,7 +217,12 @@ def review_state(election: Election) -> ReviewState:
                     automatic=automatic,
                     automatic_ok=None if verdict is None else verdict.code == "qualified",
                     staff=staff.get((applicant.pk, choice.position_id)),
-                    objections=[d for d in mine if d.code in ("objection_upheld", "objection_dismissed")],
+                    objections=[
+                        d
+                        for d in mine
+                        if d.code in ("objection_upheld", "objection_dismissed")
+                        and (applicant.number, kind, d.facts.get("reason")) in raised
+                    ],
                     qualified=applicant.number in qualified.get(kind, []),
                     nomination=nomination,
                 )
@@ -220,18 +230,9 @@ def review_state(election: Election) -> ReviewState:
     return ReviewState(rows, list(outcome.problems), {k: list(v) for k, v in qualified.items()})
 
 
-def objection_outcomes(election: Election, state: ReviewState) -> list[Decision]:
-    """The core's N4 decisions on objections raised by the public (not the working group's own
-    not-qualified decisions, which the runner records the same way)."""
-    raised = {
-        (o.applicant.number, o.position.kind, o.reason) for o in objections(election).filter(upheld__isnull=False)
-    }
-    return [
-        d
-        for row in state.rows
-        for d in row.objections
-        if (row.applicant.number, row.position.kind, d.facts.get("reason")) in raised
-    ]
+def objection_outcomes(state: ReviewState) -> list[Decision]:
+    """The core's N4 decisions on objections raised by the public."""
+    return [d for row in state.rows for d in row.objections]
 
 
 def notice_open(review_notice: ReviewNotice | None) -> bool:

@@ -149,7 +149,7 @@ def public_notice(request: HttpRequest, election_id: int) -> HttpResponse:
                 return redirect("nomination:notice", election.pk)
         status = 422
     state = selectors.review_state(election)
-    outcomes = selectors.objection_outcomes(election, state)
+    outcomes = selectors.objection_outcomes(state)
     return render(
         request,
         "nomination/notice.html",
