@@ -426,3 +426,6 @@ def test_round_page_in_english_from_the_apps_catalogue(client: Any, setup: Setup
     page = client.get(reverse("tally:round", args=[setup.election.pk, setup.round.pk])).content.decode()
     assert "Download ballot PDF (A4)" in page and "Tellers' entries" in page
     assert "two tellers must each enter and submit the paper ballots (1 submitted)" in page
+    from django.utils import translation
+
+    translation.activate("zh-hans")  # the request left English active in this thread; later tests expect Chinese
