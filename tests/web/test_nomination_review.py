@@ -160,6 +160,11 @@ def test_n4_an_upheld_objection_disqualifies_the_nominee(election: Any, staff: C
     assert "张建（secretary）公示期间异议成立：任村支书期间违规发放补贴，取消资格" in notice_page
     assert "王建（secretary）公示期间异议经核查不成立，资格审查结论不变" in notice_page
     assert '<span class="zx-rule">N4</span>' in notice_page
+    # The working group's own not-qualified decision (李建) is not presented as a public objection.
+    assert "李建" not in notice_page
+    staff_page = staff.get(f"/elections/{election.pk}/review/").content.decode()
+    assert "张建（secretary）公示期间异议成立：任村支书期间违规发放补贴，取消资格" in staff_page
+    assert "李建（secretary）公示期间异议成立" not in staff_page
 
 
 def test_n4_objections_are_refused_after_the_window(election: Any, staff: Client, qingquan_staff: Any) -> None:
