@@ -209,3 +209,13 @@ def test_screenshots_of_the_projector_the_observer_page_and_the_report(
     assert (SCREENSHOTS / "results-report-pdf-1.png").exists()
     context.close()
     phone.close()
+
+
+def test_the_public_record_download_holds_only_published_votes(accepted: tuple[Any, dict[str, Any]]) -> None:
+    from zhixuan.web.board.selectors import public_record
+
+    election, _users = accepted
+    assert "meeting" not in public_record(election)  # accepted is not published (S3)
+    _publish("r1-secretary")
+    rounds = public_record(election)["meeting"]["rounds"]
+    assert [r["id"] for r in rounds] == ["r1-secretary"]

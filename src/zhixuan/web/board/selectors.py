@@ -21,7 +21,6 @@ from zhixuan.web.audit.models import AuditChain, AuditEntry
 from zhixuan.web.audit.selectors import chain_head
 from zhixuan.web.elections.models import Election
 from zhixuan.web.elections.outcomes import election_outcome
-from zhixuan.web.elections.scenario_export import election_scenario
 
 # The nomination app's public notice page, if it has one (tried in this order).
 NOTICE_URL_NAMES = ("nomination:public_notice", "nomination:notice_public", "nomination:notice")
@@ -190,12 +189,15 @@ def public_record(election: Election) -> dict[str, Any]:
     names of people who filed objections, and the inspection team's written opinions (only
     pass/fail is published). Applicants and the review appear once the review notice is
     published; inspection and the county vote once the formal lists are; stage totals only
-    once every stage is closed and lot secrets only once revealed (the export's own rules).
+    once every stage is closed and lot secrets only once revealed (the export's own rules); meeting
+    votes only once published.
     """
     from zhixuan.web.candidates.models import FormalListPublication
     from zhixuan.web.nomination.models import ReviewNotice
+    from zhixuan.web.results.selectors import published_document
 
-    doc = election_scenario(election)
+    # Meeting votes appear only once their results are published (S3), as on the results pages.
+    doc = published_document(election)
     roster = doc.get("roster", {})
     members = []
     for m in roster.get("members", []):
