@@ -279,3 +279,18 @@ def test_n4_upheld_objection_needs_a_written_reason() -> None:
 def test_n4_objection_against_unreviewed_applicant_is_refused() -> None:
     with pytest.raises(ValueError, match="not reviewed"):
         apply_objections([], [Objection("wx", "委员", upheld=True, reason="x")])
+
+
+def test_a_not_qualified_finding_of_the_review_itself_is_not_worded_as_an_objection() -> None:
+    from zhixuan.rules.nomination import Review, apply_objections
+
+    review = Review("a1", "secretary", True, (), ())
+    finding = Objection("a1", "secretary", True, "档案不全", "资格审查", stage="review")
+    (after,) = apply_objections([review], [finding], {"a1": "张三"})
+    assert not after.qualified and after.reasons == ("资格审查不合格：档案不全",)
+    decision = after.decisions[-1]
+    assert (decision.rule, decision.code, decision.zh) == (
+        "N4",
+        "review_not_qualified",
+        "张三（secretary）资格审查不合格：档案不全",
+    )

@@ -544,6 +544,8 @@ class Objection:
     upheld: bool
     reason: str
     raised_by: str = ""
+    # "review": the working group's own finding before the notice; "notice": raised during it.
+    stage: str = "notice"
 
 
 def apply_objections(
@@ -566,7 +568,23 @@ def apply_objections(
             "raised_by": objection.raised_by,
             "reason": objection.reason,
         }
-        if objection.upheld:
+        if objection.upheld and objection.stage == "review":
+            reason = f"资格审查不合格：{objection.reason}"
+            decision = Decision(
+                rule="N4",
+                code="review_not_qualified",
+                subject=objection.applicant,
+                zh=f"{who}（{objection.position}）{reason}",
+                en=f"{who} ({objection.position}): not qualified on review ({objection.reason})",
+                facts=facts,
+            )
+            updated[index[key]] = replace(
+                review,
+                qualified=False,
+                reasons=(*review.reasons, reason),
+                decisions=(*review.decisions, decision),
+            )
+        elif objection.upheld:
             reason = f"异议成立：{objection.reason}"
             decision = Decision(
                 rule="N4",

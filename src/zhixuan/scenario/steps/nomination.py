@@ -61,7 +61,7 @@ def run_nomination(ctx: RunContext) -> None:
 
     reviews = [_review(ctx, i, pid) for i, pid in _indexed(applicants, nominated)]
     objections = [
-        Objection(o["applicant"], o["position"], True, o.get("reason", ""), "资格审查 / review")
+        Objection(o["applicant"], o["position"], True, o.get("reason", ""), "资格审查 / review", stage="review")
         for o in ctx.doc.get("review", {}).get("decisions", [])
         if not o["qualified"]
     ]
