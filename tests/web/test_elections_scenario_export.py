@@ -53,3 +53,28 @@ def test_export_is_a_valid_scenario_with_the_same_counts(election: Any, county_a
         len(document["roster"]["public_reps"]), from_file.expected, preset_settings("three-round")
     )
     assert p4.zh == public_rep_check(election).zh
+
+
+def test_an_education_condition_in_prose_exports_as_the_level_the_core_compares(
+    county_admin: Any, townships: dict[str, Any]
+) -> None:
+    from web_helpers import create_election
+
+    from zhixuan.web.elections.actions import ConditionInput
+    from zhixuan.web.elections.education import education_level
+    from zhixuan.web.elections.scenario_export import election_scenario
+
+    assert [education_level(t) for t in ("大专及以上学历", "大学本科以上", "中专", "学历好")] == [
+        "大专", "大学本科", "高中（中专）", None,
+    ]  # fmt: skip
+    election = create_election(
+        county_admin, townships["灵山乡"], conditions=[ConditionInput("education", "大专及以上学历")]
+    )
+    assert election_scenario(election)["positions"][0]["conditions"] == {"min_education": "大专"}
+
+
+def test_the_election_form_refuses_an_education_condition_without_a_level(county_admin: Any, townships: Any) -> None:
+    client = Client()
+    client.login(username="county", password=PASSWORD)
+    page = client.post("/elections/new/", {"education": "学历好", "title": "x"}).content.decode()
+    assert "学历要求须写明学历层次" in page

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhixuan.rules.settings import SettingsError, preset_settings
 from zhixuan.web.elections.actions import ConditionInput
+from zhixuan.web.elections.education import education_level
 from zhixuan.web.elections.models import ConditionKind, PositionKind, Township
 from zhixuan.web.elections.procedures import PRESET_NAMES
 
@@ -75,6 +76,14 @@ class ElectionCreateForm(forms.Form):
     def __init__(self, *args: Any, townships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships  # type: ignore[attr-defined]
+
+    def clean_education(self) -> str:
+        text = (self.cleaned_data.get("education") or "").strip()
+        if text and education_level(text) is None:
+            raise forms.ValidationError(
+                _("学历要求须写明学历层次（小学、初中、高中（中专）、大专、大学本科或研究生），例如“大专及以上学历”")
+            )
+        return text
 
     def clean_overrides(self) -> dict[str, object]:
         return parse_overrides(self.cleaned_data.get("overrides", ""))

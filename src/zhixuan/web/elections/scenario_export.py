@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
+from zhixuan.web.elections.education import education_level
 from zhixuan.web.elections.models import ConditionKind, Election, PositionKind
 
 FORMAT = "zhixuan-scenario/1"
@@ -28,7 +29,9 @@ def _conditions(election: Election, position_id: int) -> dict[str, Any]:
         elif condition.kind == ConditionKind.MAX_AGE and condition.value is not None:
             out["max_age"] = condition.value
         elif condition.kind == ConditionKind.EDUCATION:
-            out["min_education"] = condition.text
+            # Prose such as "大专及以上学历" becomes the level the core compares; unreadable text is kept
+            # so the run names the problem instead of silently dropping the condition.
+            out["min_education"] = education_level(condition.text) or condition.text
         elif condition.kind == ConditionKind.IDENTITY:
             out.setdefault("identities", []).append(condition.text)
     return out
@@ -96,6 +99,9 @@ def _election_scenario(election: Election) -> dict[str, Any]:
     doc.update(_recommendation(election))
     doc.update(_candidates(election))
     doc.update(_meeting(election))
+    from zhixuan.web.term.export import term_scenario
+
+    doc.update(term_scenario(election))
     return doc
 
 
