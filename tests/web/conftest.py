@@ -37,6 +37,17 @@ def compiled_translations() -> None:
         compile_catalogues(Path(root))
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default() -> Iterator[None]:
+    """Every test starts in Chinese: a request in English activates English for the whole thread
+    (Django's LocaleMiddleware does not switch back), which would leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @pytest.fixture
 def county(db: Any) -> Any:
     from zhixuan.web.elections.actions import do_create_county
