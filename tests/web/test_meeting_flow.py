@@ -270,6 +270,11 @@ def test_audit_entries_record_each_step(lingshan: dict[str, Any]) -> None:
     assert opened.actor_label.startswith("jp1")
     created = next(e for e in entries if e.action == "meeting.create_round")
     assert created.data["candidates"] == ["heli", "zhouwb"]  # 何 (7 strokes) before 周 (8), C4
+    # Closing commits to the electronic ballots by counts and digest only, never a code (S1, S2).
+    _step(lingshan, rnd, "close")
+    closed = AuditEntry.objects.filter(chain__key=election.audit_chain, action="meeting.confirm_step").last()
+    assert closed is not None and closed.data["step"] == "close"
+    assert set(closed.data["electronic"]) >= {"electronic_ballots", "codes_used", "ballots_sha256"}
 
 
 # --- rounds from the core: cascade (M3), supplementary (M9), tie re-vote (M8) ----------------------

@@ -475,9 +475,15 @@ def do_confirm_step(actor: Any, *, rnd: Round, step: str) -> Round:
             fields += ["present", "opened_at", "issued"]
             data.update(present=q.present, expected=q.expected, m1=q.decision.code)
         elif step == ConfirmStep.CLOSE:
+            from zhixuan.web.evoting.actions import round_summary, seal_round_ballots
+
             rnd.closed_at, rnd.issued = now, selectors.round_issued(rnd)
             fields += ["closed_at", "issued"]
             data["issued"] = rnd.issued
+            # S1 and S2 together: the electronic ballots are reshuffled in storage so nothing pairs a
+            # ballot with its code, and the chain commits to their counts and content digest.
+            seal_round_ballots(rnd)
+            data["electronic"] = round_summary(rnd)
         rnd.status = _AFTER[ConfirmStep(step)]
         rnd.save(update_fields=fields)
         confirmation.confirmed_by, confirmation.confirmed_at = actor, now
