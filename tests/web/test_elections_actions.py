@@ -109,6 +109,8 @@ def test_public_announcement_page_only_after_publishing(election: Any, county_ad
     do_publish_announcement(county_admin, election=election)
     page = anonymous.get(f"/public/elections/{election.pk}/").content.decode()
     assert "清泉镇党委领导班子公推直选公告" in page and "党委副书记" in page and "发展村级集体经济" in page
+    # While registration is open the announcement leads applicants to the portal (N1, N3).
+    assert f'href="/public/elections/{election.pk}/apply/"' in page
 
 
 def test_create_election_through_the_form(county_admin: Any, townships: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from zhixuan.web.audit.selectors import chain_head
 from zhixuan.web.elections import actions, pdf, scenario_export, selectors
 from zhixuan.web.elections.forms import ElectionCreateForm
 from zhixuan.web.elections.models import Election
+from zhixuan.web.nomination import selectors as nomination_selectors
 
 
 def _visible(request: HttpRequest, election_id: int) -> Election:
@@ -170,7 +171,12 @@ def public_announcement(request: HttpRequest, election_id: int) -> HttpResponse:
     return render(
         request,
         "elections/public_announcement.html",
-        {"election": election, "a": election.announcement, "chain_head": chain_head(election.audit_chain)},
+        {
+            "election": election,
+            "a": election.announcement,
+            "chain_head": chain_head(election.audit_chain),
+            "registration_open": nomination_selectors.registration_open(election),
+        },
     )
 
 
