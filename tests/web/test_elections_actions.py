@@ -128,3 +128,16 @@ def test_create_election_through_the_form(county_admin: Any, townships: dict[str
     assert "灵山乡换届" in page and "海推" in page and "目标二" in page
     bad = client.post("/elections/new/", {**form, "overrides": "quorum_fraction = lots"}).content.decode()
     assert "quorum_fraction must be a fraction" in bad
+
+
+def test_a_condition_shared_by_every_position_is_listed_once_and_others_name_their_positions() -> None:
+    from zhixuan.web.elections.selectors import condition_lines
+
+    positions = [{"kind": "secretary", "title": "党委书记"}, {"kind": "member", "title": "党委委员"}]
+    conditions = [
+        {"text": "党龄满 3 年", "position": "secretary"},
+        {"text": "党龄满 3 年", "position": "member"},
+        {"text": "大专", "position": "secretary"},
+        {"text": "中共正式党员，党员权利正常", "position": None},
+    ]
+    assert condition_lines(conditions, positions) == ["党龄满 3 年", "大专（党委书记）", "中共正式党员，党员权利正常"]

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from zhixuan.paper.fonts import register_font
+from zhixuan.web.elections.selectors import condition_lines
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -60,7 +61,8 @@ def announcement_pdf(snapshot: dict[str, Any], *, chain_head: str) -> bytes:
     )
     story.append(_table(rows, [110 * mm, 50 * mm]))
     story.append(Paragraph("二、资格条件", st["h2"]))
-    story += [Paragraph(escape(f"{i}. {c['text']}"), st["body"]) for i, c in enumerate(snapshot["conditions"], 1)]
+    lines = condition_lines(snapshot["conditions"], snapshot["positions"])
+    story += [Paragraph(escape(f"{i}. {text}"), st["body"]) for i, text in enumerate(lines, 1)]
     story.append(Paragraph("三、工作目标", st["h2"]))
     story += [Paragraph(escape(f"{i}. {t}"), st["body"]) for i, t in enumerate(snapshot["work_targets"], 1)]
     story.append(Paragraph("四、选拔程序和时间安排", st["h2"]))

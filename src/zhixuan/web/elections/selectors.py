@@ -72,6 +72,33 @@ def announcement_snapshot(election: Election, *, published_at: datetime) -> dict
     }
 
 
+def condition_lines(conditions: list[dict[str, Any]], positions: list[dict[str, Any]]) -> list[str]:
+    """Conditions as the announcement lists them: each text once, naming its positions unless it
+    applies to all (an imported file repeats a shared condition under every position)."""
+    titles = {p["kind"]: p["title"] for p in positions}
+    by_text: dict[str, list[str | None]] = {}
+    for c in conditions:
+        by_text.setdefault(c["text"], []).append(c.get("position"))
+    lines = []
+    for text, kinds in by_text.items():
+        named = [k for k in kinds if k is not None]
+        if None in kinds or set(named) >= set(titles):
+            lines.append(text)
+        else:
+            lines.append(f"{text}（{'、'.join(str(titles.get(k, k)) for k in named)}）")
+    return lines
+
+
+def election_condition_lines(election: Election) -> list[str]:
+    kinds = dict(PositionKind.choices)
+    positions = [{"kind": p.kind, "title": str(kinds[p.kind])} for p in election.positions.all()]
+    conditions = [
+        {"text": c.text, "position": c.position.kind if c.position else None}
+        for c in election.conditions.select_related("position")
+    ]
+    return condition_lines(conditions, positions)
+
+
 def snapshot_digest(snapshot: dict[str, Any] | None) -> str:
     text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -91,7 +91,7 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
             "can_manage": access.can_manage_election(request.user, election),
             "can_manage_roster": access.can_manage_roster(request.user, election),
             "positions": election.positions.all(),
-            "conditions": election.conditions.all(),
+            "conditions": selectors.election_condition_lines(election),
             "targets": election.work_targets.all(),
             "stages": election.stages.order_by("order"),
         },
@@ -174,6 +174,9 @@ def public_announcement(request: HttpRequest, election_id: int) -> HttpResponse:
         {
             "election": election,
             "a": election.announcement,
+            "conditions": selectors.condition_lines(
+                election.announcement["conditions"], election.announcement["positions"]
+            ),
             "chain_head": chain_head(election.audit_chain),
             "registration_open": nomination_selectors.registration_open(election),
         },
