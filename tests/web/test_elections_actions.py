@@ -141,3 +141,18 @@ def test_a_condition_shared_by_every_position_is_listed_once_and_others_name_the
         {"text": "中共正式党员，党员权利正常", "position": None},
     ]
     assert condition_lines(conditions, positions) == ["党龄满 3 年", "大专（党委书记）", "中共正式党员，党员权利正常"]
+
+
+def test_dashboard_names_open_review_work(election: Any, county_admin: Any) -> None:
+    from zhixuan.web.nomination.models import Applicant, ApplicantPosition, NominationRoute, Objection
+
+    do_publish_announcement(county_admin, election=election)
+    secretary = election.positions.get(kind="secretary")
+    applicant = Applicant.objects.create(election=election, number="A001", name="王一")
+    ApplicantPosition.objects.create(applicant=applicant, position=secretary, preference=1)
+    NominationRoute.objects.create(applicant=applicant, kind="self")
+    Objection.objects.create(applicant=applicant, position=secretary, reason="年龄不实")
+    client = Client()
+    client.login(username="county", password=PASSWORD)
+    page = client.get("/dashboard/").content.decode()
+    assert "1 项资格审查待决定" in page and "1 条异议待核查" in page

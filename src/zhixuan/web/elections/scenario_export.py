@@ -98,7 +98,7 @@ def _election_scenario(election: Election) -> dict[str, Any]:
     doc.update(_nomination(election, header.get("date")))
     doc.update(_recommendation(election))
     doc.update(_candidates(election))
-    doc.update(_meeting(election))
+    doc.update(_meeting(election, named="applicants" not in doc))
     from zhixuan.web.term.export import term_scenario
 
     doc.update(term_scenario(election))
@@ -293,7 +293,9 @@ def _vote(rnd: Any) -> dict[str, Any]:
     return vote
 
 
-def _meeting(election: Election) -> dict[str, Any]:
+def _meeting(election: Election, *, named: bool = False) -> dict[str, Any]:
+    """``named``: no applicants on record (a meeting-only file was imported), so each round names its
+    candidates — those on its ballot — as the file did; otherwise they come from the formal lists."""
     from zhixuan.web.meeting.models import Meeting, OfficerRole, Round, RoundStatus
 
     meeting = Meeting.objects.filter(election=election).first()
@@ -328,6 +330,7 @@ def _meeting(election: Election) -> dict[str, Any]:
         entry: dict[str, Any] = {"id": rnd.key, "position": rnd.position.kind}
         if rnd.electorate == "committee":
             entry["electorate"] = "committee"
+        if rnd.electorate == "committee" or named:
             entry["candidates"] = list(rnd.candidates)
         entry.update(_vote(rnd))
         stands = [o.applicant.number for o in rnd.opt_ins.all() if o.stands]

@@ -59,7 +59,6 @@ from zhixuan.web.elections.procedures import STAGES
 
 # Parts of the format that have no web models yet: kept in the audit entry, not imported.
 NOT_IMPORTED = {
-    "meeting": ("党员大会选举轮次", "the members' meeting rounds"),
     "commitment": ("任期目标承诺", "the term-target commitment"),
     "ratings": ("年度测评", "the annual ratings"),
     "recall": ("罢免", "the recall"),
@@ -89,6 +88,9 @@ class Prepared:
     notes: list[Note] = field(default_factory=list)
     set_aside: dict[str, Any] = field(default_factory=dict)  # top-level parts kept in the audit entry
     position_ids: dict[str, str] = field(default_factory=dict)  # file id -> kind
+    # The core's run of ``document`` (made while preparing a meeting: its ballot orders are needed).
+    report: RunReport | None = None
+    attendance: list[str] = field(default_factory=list)  # member ids checked in (``present`` given as lists)
 
 
 class ImportRefused(ScenarioError):
@@ -378,9 +380,283 @@ def prepare(source: Mapping[str, Any]) -> Prepared:
         if not item.get("reason"):
             item.pop("reason", None)
 
+    if "meeting" in doc:
+        _prepare_meeting(doc, members, pid, problems, notes)
+
     if problems:
         raise ImportRefused(problems)
+    if "meeting" in doc:
+        _settle_meeting(out, members)
     return out
+
+
+# --- the members' meeting ---------------------------------------------------------------------------
+
+_MARK_LISTS = {"F": "for", "A": "against", "?": "unclear"}
+
+
+def _votes(rnd: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """A round's votes as the runner names them: (key, vote, path); a follow-up is ``<key>/<kind>-<n>``."""
+    out = [(rnd["id"], rnd, "")]
+    for f, fu in enumerate(rnd.get("followups", [])):
+        out.append((f"{rnd['id']}/{fu['kind']}-{f + 1}", fu, f".followups[{f}]"))
+    return out
+
+
+def _prepare_meeting(
+    doc: dict[str, Any], members: set[str], pid: Any, problems: list[Problem], notes: list[Note]
+) -> None:
+    """The meeting block in the export's terms, before the core's run (see :func:`_settle_meeting`)."""
+    meeting = doc["meeting"]
+    applicants = {a["id"] for a in doc.get("applicants", [])}
+    for role, zh_role in (("scrutineers", "监票人"), ("tellers", "计票人")):
+        if role not in meeting:
+            continue
+        kept: list[str] = []
+        for k, ident in enumerate(meeting[role]):
+            if ident not in members:
+                notes.append(
+                    Note(
+                        f"meeting.{role}[{k}]",
+                        f"{zh_role} {ident} 不是名册上的党员，未导入（M2：监票人、计票人从到会党员中产生）",
+                        f"{role[:-1]} {ident} is not a member on the roster; not imported (M2)",
+                    )
+                )
+            elif ident in kept:
+                notes.append(
+                    Note(
+                        f"meeting.{role}[{k}]",
+                        f"{zh_role} {ident} 重复列出，重复的一次未导入",
+                        f"{role[:-1]} {ident} is listed twice; the repeat is not imported",
+                    )
+                )
+            else:
+                kept.append(ident)
+        if kept:
+            meeting[role] = kept
+        else:
+            del meeting[role]
+    keys: dict[str, int] = {}
+    for r, rnd in enumerate(meeting["rounds"]):
+        where = f"meeting.rounds[{r}]"
+        # The runner names a round by its id, else by the file's position id: keep that name.
+        key = str(rnd.get("id", rnd["position"]))
+        if key in keys:
+            problems.append(
+                Problem(
+                    f"{where}.id",
+                    f"轮次名称 {key} 与 meeting.rounds[{keys[key]}] 重复：请为每一轮写上不同的 id",
+                    f"round name {key} repeats meeting.rounds[{keys[key]}]: give each round its own id",
+                )
+            )
+        elif len(key) > 48:
+            problems.append(Problem(f"{where}.id", f"轮次名称 {key} 过长（最多 48 个字符）", "round id too long"))
+        keys[key] = r
+        rnd["id"] = key
+        rnd["position"] = pid(rnd["position"])
+        if rnd.get("electorate") == "members":
+            del rnd["electorate"]
+        if "candidates" in rnd and rnd.get("electorate") != "committee" and applicants:
+            del rnd["candidates"]
+            notes.append(
+                Note(
+                    f"{where}.candidates",
+                    "本轮候选人名单未导入：有报名记录的选举，系统按正式候选人和落选者自愿参加产生每轮名单（C1–C4、M3）",
+                    "the round's candidates are not imported: with applicants on record the app takes the formal "
+                    "candidates and the opt-ins (C1–C4, M3)",
+                )
+            )
+        if "opt_ins" in rnd:
+            kept = []
+            for k, ident in enumerate(rnd["opt_ins"]):
+                if ident in applicants and ident not in kept:
+                    kept.append(ident)
+                    continue
+                notes.append(
+                    Note(
+                        f"{where}.opt_ins[{k}]",
+                        f"{ident} 的自愿参加下一轮未导入：系统只为报名人记录落选后是否参加下一轮（M3）",
+                        f"the opt-in of {ident} is not imported: the app records opt-ins of applicants only (M3)",
+                    )
+                )
+            if kept:
+                rnd["opt_ins"] = kept
+            else:
+                del rnd["opt_ins"]
+        for _key, vote, sub in _votes(rnd):
+            path = where + sub
+            if "written_for_others" in vote:
+                n = vote.pop("written_for_others")
+                notes.append(
+                    Note(
+                        f"{path}.written_for_others",
+                        f"代写选票 {n} 张（P3）未导入：系统尚无代写记录；计票不受影响",
+                        f"{n} ballot(s) written for others (P3) not imported: the app has no record for them; "
+                        "the count is unaffected",
+                    )
+                )
+            if vote.get("issued") == 0:
+                del vote["issued"]
+                notes.append(
+                    Note(
+                        f"{path}.issued",
+                        "发出票数 0 未导入：系统以 0 表示“未填写”，按实到会人数计（M6）",
+                        "issued 0 is not imported: the app reads 0 as not given, so the number present applies (M6)",
+                    )
+                )
+            if "collected" in vote:
+                if "totals" in vote:
+                    counted = vote["totals"]["valid"] + vote["totals"]["invalid"]
+                else:
+                    counted = sum(b.get("count", 1) for b in vote.get("ballots", []))
+                if vote["collected"] == counted:
+                    del vote["collected"]  # the tellers' sheet records it: the ballots entered add up to it
+            if "totals" not in vote:
+                vote.setdefault("ballots", [])
+
+
+def _ballot_as_lists(record: Mapping[str, Any], order: list[str]) -> dict[str, Any]:
+    """A ballot as the tellers' sheet holds it: ``marks`` in ballot order become for/against/unclear lists."""
+    out: dict[str, Any] = {}
+    if record.get("count", 1) != 1:
+        out["count"] = record["count"]
+    if "marks" in record:
+        lists: dict[str, list[str]] = {"for": [], "against": [], "unclear": []}
+        for ch, ident in zip(record["marks"], order, strict=True):
+            if ch in _MARK_LISTS:
+                lists[_MARK_LISTS[ch]].append(ident)
+        out.update({k: v for k, v in lists.items() if v})
+    else:
+        out.update({k: record[k] for k in ("for", "against", "unclear") if k in record})
+    if "write_ins" in record:
+        out["write_ins"] = record["write_ins"]
+    return out
+
+
+def _vote_results(report: RunReport, key: str) -> list[tuple[Mapping[str, Any], int]]:
+    """The core's result and present count (M1) of each vote of round ``key`` that the run held, in order.
+
+    A re-run (M6, M1) keeps its round's key in the run, so votes are matched by order, not by key.
+    """
+    rows = [
+        r
+        for r in report.outcome.get("rounds", [])  # type: ignore[union-attr]
+        if isinstance(r, dict) and (r["key"] == key or str(r["key"]).startswith(f"{key}/"))
+    ]
+    section = next((s for s in report.sections if s.key == f"round:{key}"), None)
+    quorum = [
+        int(d.facts["present"])  # type: ignore[arg-type]
+        for d in (section.decisions if section is not None else [])
+        if d.rule == "M1" and d.code in ("quorum_met", "quorum_failed")
+    ]
+    return list(zip(rows, quorum, strict=False))
+
+
+def _settle_meeting(out: Prepared, members: set[str]) -> None:
+    """Finish the meeting block from the core's run of the file: each vote's ballot order (C4) and present
+    count (M1); votes the run never reaches (it stops for input first, M10) are set aside."""
+    doc, notes = out.document, out.notes
+    report = _run(doc)
+    meeting = doc["meeting"]
+    kept_rounds: list[dict[str, Any]] = []
+    checked_in: list[str] = []
+    rerun = False
+    for r, rnd in enumerate(meeting["rounds"]):
+        where = f"meeting.rounds[{r}]"
+        held = _vote_results(report, rnd["id"])
+        if not held:
+            rerun = True
+            notes.append(
+                Note(
+                    where,
+                    f"轮次 {rnd['id']} 未导入：规则核心在此之前已停下等待补充投票（M10），该轮不会进行",
+                    f"round {rnd['id']} not imported: the run stops for input before it (M10)",
+                )
+            )
+            continue
+        followups = rnd.get("followups", [])
+        for f in range(len(held) - 1, len(followups)):
+            rerun = True
+            notes.append(
+                Note(
+                    f"{where}.followups[{f}]",
+                    f"轮次 {rnd['id']} 的第 {f + 1} 次后续投票未导入：规则核心不需要它（M8–M10）",
+                    f"follow-up {f + 1} of round {rnd['id']} not imported: the run does not need it (M8–M10)",
+                )
+            )
+        if followups:
+            rnd["followups"] = followups[: len(held) - 1]
+            if not rnd["followups"]:
+                del rnd["followups"]
+        for (_key, vote, sub), (result, present) in zip(_votes(rnd), held, strict=True):
+            order = [str(c) for c in result["candidates"]]
+            if isinstance(vote["present"], list):
+                checked_in.extend(i for i in vote["present"] if i in members and i not in checked_in)
+                vote["present"] = present
+                notes.append(
+                    Note(
+                        f"{where}{sub}.present",
+                        f"到会名单记为签到记录，本轮实到会记为有选举权的 {present} 人（M1）",
+                        f"the list of those present is held as check-ins; present is {present} eligible (M1)",
+                        set_aside=False,
+                    )
+                )
+            vote.setdefault("issued", vote["present"])
+            if "ballots" in vote:
+                if any("marks" in b for b in vote["ballots"]):
+                    notes.append(
+                        Note(
+                            f"{where}{sub}.ballots",
+                            "简写的选票标记（marks）按本轮选票上的姓氏笔画顺序改写为赞成/不赞成/看不清名单（C4）",
+                            "compact marks are rewritten as for/against/unclear lists in the round's ballot order (C4)",
+                            set_aside=False,
+                        )
+                    )
+                vote["ballots"] = [_ballot_as_lists(b, order) for b in vote["ballots"]]
+        result = held[0][0]
+        # Only the committee's plenary (and a file without applicants) names its candidates; the export
+        # writes them in ballot order, the candidates of the file's own list who are on the ballot.
+        if "candidates" in rnd:
+            given = set(rnd["candidates"])
+            ballot = [str(c) for c in result["candidates"] if c in given]  # type: ignore[union-attr]
+            if set(ballot) != given:
+                rerun = True
+                notes.append(
+                    Note(
+                        f"{where}.candidates",
+                        "本轮候选人名单按选票上的人记录：已在前几轮当选的人不再列入（M3）",
+                        "the round's candidates are held as those on its ballot: earlier winners are left out (M3)",
+                        set_aside=False,
+                    )
+                )
+            rnd["candidates"] = ballot
+        elif rnd.get("electorate") == "committee":
+            rerun = True
+            rnd["candidates"] = [str(c) for c in result["candidates"]]  # type: ignore[union-attr]
+            notes.append(
+                Note(
+                    f"{where}.candidates",
+                    "委员会全体会议的候选人按选票记录（系统为每轮保存名单），因此报告中多一条差额检查（C1）",
+                    "the plenary's candidates are held as on its ballot (the app stores each round's list), "
+                    "so the report adds a competitiveness check (C1)",
+                    set_aside=False,
+                )
+            )
+        kept_rounds.append(rnd)
+    if kept_rounds:
+        meeting["rounds"] = kept_rounds
+    else:
+        out.set_aside["meeting"] = doc.pop("meeting")
+        notes.append(
+            Note(
+                "meeting",
+                "党员大会未导入：规则核心在第一轮之前已停下等待补充材料，没有可记录的轮次（M10）",
+                "the members' meeting not imported: the run stops for input before its first round (M10)",
+            )
+        )
+    out.attendance = checked_in
+    # Set-aside votes can change who counts as a candidate (M2): the run must be of the document as held.
+    out.report = _run(doc) if rerun or "meeting" not in doc else report
 
 
 def parse(text: str, *, filename: str = "") -> Prepared:
@@ -413,6 +689,14 @@ def _progress(preset: str, doc: Mapping[str, Any]) -> int | None:
     if doc.get("county_vote") and "meeting" in kinds:
         current = max(current, kinds.index("meeting"))
     return current
+
+
+def _meeting_progress(preset: str, current: int | None, report: RunReport) -> int | None:
+    """A meeting was held: its stage is in progress while a vote is still needed (M10), else all are done."""
+    kinds = [t.kind for t in STAGES[preset]]
+    if report.needs is None:
+        return len(kinds)
+    return max(current or 0, kinds.index("meeting"))
 
 
 def _lay_out_timeline(election: Election, doc: Mapping[str, Any], current: int | None) -> None:
@@ -702,6 +986,141 @@ def _candidates(election: Election, doc: Mapping[str, Any], applicants: Mapping[
         CountyVote.objects.create(election=election, voters=vote["voters"], votes=dict(vote["for"]), recorded_by=user)
 
 
+IMPORT_TELLER = "import-teller"
+
+
+def import_teller() -> Any:
+    """The account the imported tellers' sheets are entered under.
+
+    A sheet needs a teller account (``TallySheet.teller``), but the file names tellers only as members
+    and their sheets were agreed at the meeting itself. Rather than make the tally app's teller optional
+    for every sheet, imported sheets carry this one inactive account: it cannot log in (no usable
+    password, ``is_active`` false) and its name says where the sheets came from.
+    """
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=IMPORT_TELLER, defaults={"first_name": "场景文件导入", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _meeting(
+    election: Election,
+    prepared: Prepared,
+    positions: Mapping[str, Position],
+    members: Mapping[str, Any],
+    applicants: Mapping[str, Any],
+    now: Any,
+    user: Any,
+) -> None:
+    """The members' meeting as the meeting, tally and results apps hold it once every vote is published."""
+    from zhixuan.web.meeting.models import (
+        Attendance,
+        CheckInMethod,
+        Meeting,
+        MeetingStatus,
+        Officer,
+        OfficerRole,
+        OptIn,
+        Round,
+        RoundKind,
+        RoundStatus,
+    )
+    from zhixuan.web.tally.models import PaperBallotEntry, PaperTotals, SheetMode, TallySheet
+
+    doc, report = prepared.document, prepared.report
+    assert report is not None  # made by _settle_meeting
+    block = doc["meeting"]
+    held = election.stages.filter(kind="meeting").first()
+    closed = report.needs is None
+    meeting = Meeting.objects.create(
+        election=election,
+        title=f"{election.township.name}党员大会",
+        held_on=held.starts_on if held is not None else None,
+        status=MeetingStatus.CLOSED if closed else MeetingStatus.OPEN,
+        opened_at=now,
+        closed_at=now if closed else None,
+    )
+    Officer.objects.bulk_create(
+        Officer(meeting=meeting, member=members[number], role=role, approved_at=now)
+        for key, role in (("scrutineers", OfficerRole.SCRUTINEER), ("tellers", OfficerRole.TELLER))
+        for number in block.get(key, [])
+    )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member=members[n], method=CheckInMethod.NUMBER, checked_in_at=now, recorded_by=user)
+        for n in prepared.attendance
+    )
+    teller = import_teller()
+    order = 0
+
+    def vote_row(
+        key: str, vote: Mapping[str, Any], result: Mapping[str, Any], position: str, parent: Any, kind: str
+    ) -> Any:
+        nonlocal order
+        order += 1
+        rnd = Round.objects.create(
+            meeting=meeting,
+            order=order,
+            key=key,
+            position=positions[position],
+            kind=kind,
+            followup_of=parent,
+            electorate=parent.electorate if parent is not None else vote.get("electorate", "members"),
+            seats=result["seats"],
+            candidates=[str(c) for c in result["candidates"]],  # type: ignore[union-attr]
+            status=RoundStatus.PUBLISHED,
+            present=vote["present"],
+            issued=vote["issued"],
+            opened_at=now,
+            closed_at=now,
+        )
+        if "totals" in vote:
+            t = vote["totals"]
+            sheet = TallySheet.objects.create(
+                round=rnd,
+                teller=teller,
+                mode=SheetMode.TOTALS,
+                collected=t["valid"] + t["invalid"],
+                submitted_at=now,
+                agreed=True,
+            )
+            PaperTotals.objects.create(sheet=sheet, valid=t["valid"], invalid=t["invalid"], candidates=t["candidates"])
+        elif vote["ballots"]:
+            sheet = TallySheet.objects.create(
+                round=rnd,
+                teller=teller,
+                mode=SheetMode.BALLOTS,
+                collected=sum(b.get("count", 1) for b in vote["ballots"]),
+                submitted_at=now,
+                agreed=True,
+            )
+            PaperBallotEntry.objects.bulk_create(
+                PaperBallotEntry(
+                    sheet=sheet, marks={k: v for k, v in b.items() if k != "count"}, count=b.get("count", 1)
+                )
+                for b in vote["ballots"]
+            )
+        return rnd
+
+    for entry in block["rounds"]:
+        results = [result for result, _present in _vote_results(report, entry["id"])]
+        rnd = vote_row(entry["id"], entry, results[0], entry["position"], None, RoundKind.REGULAR)
+        if "leave_empty" in entry:
+            rnd.leave_empty = dict(entry["leave_empty"])
+            rnd.save(update_fields=["leave_empty"])
+        OptIn.objects.bulk_create(
+            OptIn(round=rnd, applicant=applicants[n], stands=True, recorded_by=user) for n in entry.get("opt_ins", [])
+        )
+        for f, fu in enumerate(entry.get("followups", []), start=1):
+            # Named as the meeting app names a follow-up (the run keeps a re-run under its round's key).
+            vote_row(f"{entry['id']}/{fu['kind']}-{f}", fu, results[f], entry["position"], rnd, fu["kind"])
+
+
 def _run(doc: Mapping[str, Any]) -> RunReport:
     """The core's run of the document as the election will hold it (= the export's run, see module doc)."""
     try:
@@ -774,7 +1193,9 @@ def do_import_scenario(actor: Any, *, county: County, text: str, filename: str) 
             )
         )
     current = _progress(header["preset"], doc)
-    report = _run(doc)
+    report = prepared.report or _run(doc)
+    if "meeting" in doc:
+        current = _meeting_progress(header["preset"], current, report)
     with transaction.atomic():
         township, created = Township.objects.get_or_create(county=county, name=header["township"])
         election = Election.objects.create(
@@ -807,6 +1228,8 @@ def do_import_scenario(actor: Any, *, county: County, text: str, filename: str) 
             election.announcement = announcement_snapshot(election, published_at=now)
             election.save(update_fields=["announced_at", "announcement"])
         _after_run(election, doc, report, now, user)
+        if "meeting" in doc:
+            _meeting(election, prepared, positions, members, applicants, now, user)
         append_entry(
             chain=election.audit_chain,
             actor=actor,
@@ -824,6 +1247,7 @@ def do_import_scenario(actor: Any, *, county: County, text: str, filename: str) 
                     "public_reps": len(reps),
                     "applicants": len(applicants),
                     "stages": len(doc.get("stages", [])),
+                    "rounds": sum(1 + len(r.get("followups", [])) for r in doc.get("meeting", {}).get("rounds", [])),
                 },
                 "notes": [n.to_json() for n in prepared.notes],
                 "set_aside": prepared.set_aside,

@@ -159,6 +159,7 @@ def election_summary(election: Election) -> ElectionSummary:
         attention.append(Attention(f"{pending} 项请假待批准", f"{pending} excusal(s) awaiting approval", "P2"))
     if p4.code == "public_reps_over_cap":
         attention.append(Attention(p4.zh, p4.en, "P4", "danger"))
+    attention += _procedure_attention(election)
     today = timezone.localdate()
     if stage is not None and stage.ends_on is not None and stage.ends_on < today:
         attention.append(
@@ -183,6 +184,25 @@ def election_summary(election: Election) -> ElectionSummary:
         audit_head=chain_head(election.audit_chain),
         attention=attention,
     )
+
+
+def _procedure_attention(election: Election) -> list[Attention]:
+    """Open work of the later steps: reviews, objections (N4), a round waiting for a scrutineer (S3)."""
+    from zhixuan.web.meeting.models import Confirmation
+    from zhixuan.web.nomination import selectors as nomination
+
+    out: list[Attention] = []
+    counts = nomination.panel_counts(election)
+    if counts.pending_review and counts.notice is None:
+        n = counts.pending_review
+        out.append(Attention(f"{n} 项资格审查待决定", f"{n} qualification review(s) to decide", "N4"))
+    if counts.open_objections:
+        n = counts.open_objections
+        out.append(Attention(f"{n} 条异议待核查", f"{n} objection(s) to decide", "N4"))
+    waiting = Confirmation.objects.filter(round__meeting__election=election, confirmed_at=None).count()
+    if waiting:
+        out.append(Attention(f"{waiting} 项操作待监票人确认", f"{waiting} step(s) awaiting a scrutineer", "S3"))
+    return out
 
 
 @dataclass(frozen=True)
