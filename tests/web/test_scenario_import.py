@@ -42,7 +42,7 @@ def _import(admin: Any, county: Any, path: Path) -> Any:
     return do_import_scenario(admin, county=county, text=path.read_text(encoding="utf-8"), filename=path.name)
 
 
-def test_three_round_file_becomes_an_election_at_its_recommendation_meeting(county_admin: Any, county: Any) -> None:
+def test_three_round_file_becomes_an_election_whose_meeting_is_held(county_admin: Any, county: Any) -> None:
     election, prepared = _import(county_admin, county, THREE_ROUND)
     assert election.township.name == "灵山乡" and election.township.county == county
     assert election.preset == "three-round" and election.overrides == {"selection_ratio": 2}
@@ -50,19 +50,19 @@ def test_three_round_file_becomes_an_election_at_its_recommendation_meeting(coun
         ("secretary", 1), ("deputy_secretary", 2), ("member", 4),
     ]  # fmt: skip
     assert election.members.count() == 45 and election.public_reps.count() == 10
-    # The speech lot ran (L1), so the announcement is out and the timeline stands after the meeting's speeches.
+    # The announcement is out and, the members' meeting having elected everyone, every stage is done.
     assert election.announced_at is not None and election.announcement["township"] == "灵山乡"
     done = [s.kind for s in election.stages.filter(status="done")]
-    assert done == ["announcement", "registration", "review", "recommendation_meeting"]
-    assert election.stages.get(status="current").kind == "inspection"
+    assert done == ["announcement", "registration", "review", "recommendation_meeting", "inspection", "meeting"]
+    assert election.meeting.rounds.count() == 4  # three rounds and round 3's supplementary vote (M9)
     lot = election.lots.get(purpose="speech")
     assert lot.commitment == hashlib.sha256(bytes.fromhex(lot.secret)).hexdigest()
     assert lot.result == election_outcome(election).outcome("speech_order")
-    # The meeting and the commitment have no records yet: set aside, with the reason, and kept verbatim.
-    assert [n.path for n in prepared.notes if n.set_aside] == ["meeting", "commitment"]
+    # The commitment has no records yet: set aside, with the reason, and kept verbatim.
+    assert [n.path for n in prepared.notes if n.set_aside] == ["commitment"]
     entry = AuditEntry.objects.get(action="elections.import_scenario")
     assert entry.data["sha256"] == hashlib.sha256(THREE_ROUND.read_bytes()).hexdigest()
-    assert entry.data["set_aside"]["meeting"]["rounds"][0]["position"] == "secretary"
+    assert entry.data["set_aside"]["commitment"]["by"] == "zhouwb"
     assert entry.data["file_election_id"] == "lingshan-2023"
 
 
@@ -83,7 +83,7 @@ def test_qingquan_carries_review_objections_excusals_and_the_county_vote(county_
     qualified = election_outcome(election).outcome("qualified")
     assert {p["kind"]: [q["number"] for q in p["qualified"]] for p in notice.content["positions"]} == qualified
     assert notice.objections_until == notice.published_at
-    assert election.stages.get(status="current").kind == "meeting"  # the county vote is in
+    assert not election.stages.exclude(status="done").exists()  # the meeting elected everyone
 
 
 def test_an_existing_township_is_reused(county_admin: Any, county: Any, townships: dict[str, Any]) -> None:
@@ -128,7 +128,7 @@ def test_upload_page_imports_and_says_what_was_not_imported(county_admin: Any, c
     html = response.content.decode()
     election = Election.objects.get()
     assert response.status_code == 200 and f"/elections/{election.pk}/" in html
-    assert "党员大会选举轮次未导入" in html and "任期目标承诺未导入" in html
+    assert "任期目标承诺未导入" in html
     assert "职位编号 deputy 改为职位类别 deputy_secretary" in html
 
 
@@ -159,7 +159,7 @@ def test_management_command_imports_into_a_named_county(county: Any) -> None:
     text = out.getvalue()
     election = Election.objects.get()
     assert f"as election {election.pk}: 清泉镇" in text
-    assert "not imported: meeting" in text and "positions[0].conditions.relaxed" in text
+    assert "not imported: commitment" in text and "positions[0].conditions.relaxed" in text
     with pytest.raises(CommandError, match="没有名为 无此县 的县"):
         call_command("import_scenario", str(QINGQUAN), county="无此县")
     bad = Path(__file__).with_name("does-not-exist.yaml")
@@ -175,4 +175,4 @@ def test_upload_page_in_english(county_admin: Any, county: Any) -> None:
     upload = SimpleUploadedFile(THREE_ROUND.name, THREE_ROUND.read_bytes())
     html = client.post("/elections/import/", {"county": county.pk, "file": upload}).content.decode()
     assert "Import complete" in html and "Not imported" in html
-    assert "meeting rounds not imported" in html
+    assert "term-target commitment not imported" in html
