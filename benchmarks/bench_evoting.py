@@ -60,9 +60,8 @@ def env_for(url: str) -> dict[str, str]:
     return env
 
 
-SETUP = r"""
-import django, json, sys
-django.setup()
+# The fixture: an election, a meeting, one open round of 3 candidates and N voting codes (``N`` given).
+SETUP_CODE = r"""
 from datetime import date
 from django.utils import timezone
 from zhixuan.web.elections.actions import do_create_county, do_create_township, do_create_election
@@ -70,7 +69,6 @@ from zhixuan.web.evoting.actions import code_hash
 from zhixuan.web.evoting.models import VotingCode
 from zhixuan.web.meeting.models import Meeting, Round
 from zhixuan.web.nomination.models import Applicant
-n = int(sys.argv[1])
 county = do_create_county(None, name="基准县")
 township = do_create_township(None, county=county, name="基准镇")
 election = do_create_election(None, township=township, title="基准选举", preset="three-round", overrides={},
@@ -80,11 +78,15 @@ for number, name in [("A01", "王一"), ("A02", "李二"), ("A03", "张三")]:
     Applicant.objects.create(election=election, number=number, name=name)
 meeting = Meeting.objects.create(election=election, title="基准党员大会", status="open", opened_at=timezone.now())
 rnd = Round.objects.create(meeting=meeting, order=1, key="r1", position=election.positions.get(kind="member"),
-    seats=4, candidates=["A01", "A02", "A03"], status="open", present=n)
-codes = [f"B{i:09d}" for i in range(n)]
+    seats=4, candidates=["A01", "A02", "A03"], status="open", present=N)
+codes = [f"B{i:09d}" for i in range(N)]
 VotingCode.objects.bulk_create((VotingCode(meeting=meeting, code_hash=code_hash(c)) for c in codes), batch_size=2000)
-print(json.dumps({"round": rnd.pk, "codes": codes}))
 """
+SETUP = (
+    "import django, json, sys\ndjango.setup()\nN = int(sys.argv[1])\n"
+    + SETUP_CODE
+    + ('print(json.dumps({"round": rnd.pk, "codes": codes}))\n')
+)
 
 CHECK = r"""
 import django, hashlib, json, sys

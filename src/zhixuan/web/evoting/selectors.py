@@ -91,6 +91,25 @@ def resolve_write_in(election: Election, text: str) -> tuple[str | None, str | N
     return None, _("名册中找不到编号或姓名为“%(text)s”的党员。") % {"text": text}
 
 
+def write_in_numbers(round_id: int, rows: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The cast endpoint's write-in rows (``write-in-<i>`` → text) as member numbers, or errors naming the row."""
+    rnd = Round.objects.filter(pk=round_id).select_related("meeting__election").first()
+    if rnd is None:
+        return [], []  # the cast itself refuses the round
+    if not write_ins_allowed(rnd):
+        return [], [_("并列重新投票只在并列者中投票，不能另选他人。")]
+    numbers: list[str] = []
+    errors: list[str] = []
+    for key in sorted(rows, key=lambda k: int(k.removeprefix("write-in-")) if k[9:].isdigit() else 0):
+        row = int(key[9:]) + 1 if key[9:].isdigit() else 0
+        number, error = resolve_write_in(rnd.meeting.election, rows[key])
+        if error:
+            errors.append(_("另选第 %(row)s 行：%(error)s") % {"row": row, "error": error})
+        elif number:
+            numbers.append(number)
+    return numbers, errors
+
+
 def ballot_warnings(rnd: Round, ballot: dict[str, Any]) -> list[BallotWarning]:
     """What the core will say about this ballot (M4, M5), shown before the voter confirms.
 

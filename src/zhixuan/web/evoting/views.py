@@ -6,6 +6,7 @@ Django logs 4xx responses with their path, and the path carries the code; no log
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import segno
@@ -194,6 +195,41 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     context["choices"] = selectors.write_in_choices(election) if context["write_ins_allowed"] else []
     context["mark_choices"] = [("for", _("赞成")), ("against", _("不赞成")), ("abstain", _("弃权"))]
     return _page(request, "evoting/vote.html", context, "ballot")
+
+
+@csrf_exempt  # authorised by the code in the body, not by a cookie
+@require_POST
+def cast(request: HttpRequest) -> HttpResponse:
+    """``POST /v/cast/``: the confirm step, as the phone page sends it with ``fetch`` (without JavaScript
+    the same form posts to ``/v/<code>/``). Fields: ``code``, ``round``, ``mark-<number>``,
+    ``write-in-<row>``. Answers ``{"status": "cast", "receipt": ...}`` or ``{"status": <reason>,
+    "message": ...}``, always 200 with ``X-Vote-Status``, like the pages.
+
+    The hot path of a meeting: one read, one short transaction, no template, no session.
+    """
+    code = request.POST.get("code", "")
+    try:
+        round_id = int(request.POST.get("round", ""))
+    except ValueError:
+        return _answer("round_not_open", message=_("本轮投票未在进行中，选票没有保存。"))
+    marks = {key[5:]: value for key, value in request.POST.items() if key.startswith("mark-")}
+    rows = {key: value for key, value in request.POST.items() if key.startswith("write-in-") and value.strip()}
+    try:
+        write_ins: list[str] = []
+        if rows:  # rare: resolve the typed names or numbers as the review step did
+            write_ins, errors = selectors.write_in_numbers(round_id, rows)
+            if errors:
+                raise CastRefused(" ".join(errors), "bad_ballot")
+        receipt = actions.do_cast_marks(code=code, round_id=round_id, marks=marks, write_ins=write_ins)
+    except CastRefused as exc:
+        return _answer(exc.reason, message=" ".join(exc.messages))
+    return _answer("cast", receipt=receipt)
+
+
+def _answer(status: str, **fields: str) -> HttpResponse:
+    response = HttpResponse(json.dumps({"status": status, **fields}, ensure_ascii=False), "application/json")
+    response["X-Vote-Status"] = status
+    return _private(response)
 
 
 # --- the public receipt lookup ------------------------------------------------------------------
