@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhixuan.web.tally",
     "zhixuan.web.evoting",
     "zhixuan.web.results",
+    "zhixuan.web.recall",
     "zhixuan.web.board",
 ]
 

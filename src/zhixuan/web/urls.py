@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("zhixuan.web.evoting.urls")),
     path("", include("zhixuan.web.results.urls")),
     path("", include("zhixuan.web.board.urls")),
+    path("", include("zhixuan.web.recall.urls")),
     path("", include("zhixuan.web.elections.urls")),
 ]

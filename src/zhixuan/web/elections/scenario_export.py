@@ -102,6 +102,9 @@ def _election_scenario(election: Election) -> dict[str, Any]:
     from zhixuan.web.term.export import term_scenario
 
     doc.update(term_scenario(election))
+    from zhixuan.web.recall.export import recall_scenario  # A3: petitions, recall votes, by-elections
+
+    doc.update(recall_scenario(election))
     return doc
 
 

@@ -1,0 +1,510 @@
+"""State changes of the recall (A3): one transaction and one audit entry each (S2).
+
+Signatures are checked by the core against the members with voting rights (P1, one per member);
+the meeting's quorum by M1; the scrutineers by M2. Bad input raises ``ValidationError`` with a
+specific Chinese message and stores nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhixuan.web.audit.log import append_entry
+from zhixuan.web.elections.models import Election
+from zhixuan.web.elections.outcomes import election_outcome
+from zhixuan.web.recall import selectors
+from zhixuan.web.recall.models import CheckIn, CountStage, Petition, Signature, TellerCount
+from zhixuan.web.roster.models import Member
+
+_SPLIT = re.compile(r"[\s,，、;；]+")
+VOTE_FIELDS = ("issued", "yes", "no", "abstain", "invalid")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _lock(petition: Petition) -> Petition:
+    return Petition.objects.select_for_update().select_related("election").get(pk=petition.pk)
+
+
+def _numbers(text: str) -> list[tuple[int, str]]:
+    """(line, number) for every number in ``text``: one or more per line, separated by spaces or commas."""
+    out = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        out.extend((line_no, n) for n in _SPLIT.split(line.strip()) if n)
+    return out
+
+
+def _zh(decision: Any) -> str:
+    return str(decision.en if translation_is_en() else decision.zh)
+
+
+def translation_is_en() -> bool:
+    from django.utils.translation import get_language
+
+    return get_language() == "en"
+
+
+def _audit(petition: Petition, actor: Any, action: str, data: dict[str, Any]) -> None:
+    append_entry(
+        chain=petition.election.audit_chain,
+        actor=actor,
+        action=action,
+        obj=petition,
+        data={"leader": petition.leader, **data},
+    )
+
+
+# --- the petition ---------------------------------------------------------------------------------
+
+
+def do_open_petition(actor: Any, *, election: Election, leader: str, reason: str = "") -> Petition:
+    """A petition to recall an elected leader (A3); only the core's elected leaders can be named."""
+    with transaction.atomic():
+        election = Election.objects.select_for_update().get(pk=election.pk)
+        settings = selectors.election_settings(election)
+        if not settings.recall_enabled:
+            raise ValidationError(_("本选举所用程序不设罢免，不能发起罢免 (A3)"))
+        leaders = {ld.number: ld for ld in selectors.elected_leaders(election, election_outcome(election))}
+        found = leaders.get(leader)
+        if found is None:
+            raise ValidationError(_("%(leader)s 不是本次选举产生的当选人，不能对其发起罢免 (A3)") % {"leader": leader})
+        pending = Petition.objects.filter(election=election, leader=leader, vote_accepted_at=None)
+        if pending.exists():
+            raise ValidationError(_("对 %(name)s 的罢免联名尚未表决，不能重复发起 (A3)") % {"name": found.name})
+        petition = Petition.objects.create(
+            election=election,
+            leader=found.number,
+            leader_name=found.name,
+            position_kind=found.position_kind,
+            reason=reason,
+            opened_by=_user(actor),
+            opened_at=timezone.now(),
+        )
+        _audit(petition, actor, "recall.open_petition", {"position": found.position_kind, "reason": reason})
+    return petition
+
+
+def _require_collecting(petition: Petition) -> None:
+    if petition.convened_at is not None:
+        raise ValidationError(_("罢免表决会议已召集，联名签名已截止 (A3)"))
+
+
+def do_add_signatures(actor: Any, *, petition: Petition, text: str) -> tuple[list[Signature], list[str]]:
+    """Paper signatures entered by roster number (A3). Returns the stored signatures and notes.
+
+    An unknown number or a member without voting rights (P1) rejects the whole batch, each line
+    named. A member who has already signed is counted once: noted, not stored again.
+    """
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_collecting(petition)
+        entries = _numbers(text)
+        if not entries:
+            raise ValidationError(_("请填写签名党员的名册编号，每行一个"))
+        members = {m.number: m for m in Member.objects.filter(election=petition.election).select_related("excusal")}
+        errors: list[str] = []
+        for line_no, number in entries:
+            if number not in members:
+                errors.append(
+                    _("第 %(line)d 行 %(number)s：名册中没有这个编号 (A3)") % {"line": line_no, "number": number}
+                )
+        # The core judges the whole list: earlier signatures first, then this batch in order.
+        result = selectors.petition_check(petition, [n for _line, n in entries if n in members])
+        ineligible = {d.subject: d for d in result.decisions if d.code == "signature_ineligible"}
+        duplicate = [d for d in result.decisions if d.code == "signature_duplicate"]
+        for line_no, number in entries:
+            if number in ineligible:
+                member = members[number]
+                errors.append(
+                    _("第 %(line)d 行 %(number)s %(name)s（%(status)s）：")
+                    % {"line": line_no, "number": number, "name": member.name, "status": member.get_status_display()}
+                    + _zh(ineligible[number])
+                    + " (A3)"
+                )
+        if errors:
+            raise ValidationError(errors)
+        valid = set(result.valid) - set(selectors.signer_numbers(petition))
+        notes = [f"{members[d.subject].name}（{_zh(d)}）(A3)" for d in duplicate]
+        now = timezone.now()
+        stored: list[Signature] = []
+        for _line, number in entries:
+            if number in valid:
+                valid.discard(number)
+                stored.append(
+                    Signature.objects.create(
+                        petition=petition, member=members[number], recorded_by=_user(actor), recorded_at=now
+                    )
+                )
+        _audit(
+            petition,
+            actor,
+            "recall.add_signatures",
+            {
+                "signers": [s.member.number for s in stored],
+                "not_counted_again": [d.subject for d in duplicate],
+                "total": petition.signatures.count(),
+            },
+        )
+    return stored, notes
+
+
+def do_sign_online(actor: Any, *, petition: Petition, identity: Any) -> Signature:
+    """A member signs the petition from their own account, once (A3, P1)."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_collecting(petition)
+        if identity is None or identity.election_id != petition.election_id or identity.member is None:
+            raise ValidationError(_("您的账号没有关联本次选举名册中的党员，不能签名 (A3)"))
+        member = Member.objects.select_related("excusal").get(pk=identity.member_id)
+        result = selectors.petition_check(petition, [member.number])
+        for decision in result.decisions:
+            if decision.subject == member.number and decision.code in ("signature_ineligible", "signature_duplicate"):
+                raise ValidationError(_zh(decision) + " (A3)")
+        signature = Signature.objects.create(
+            petition=petition, member=member, online=True, recorded_by=_user(actor), recorded_at=timezone.now()
+        )
+        _audit(
+            petition,
+            actor,
+            "recall.sign_online",
+            {"signer": member.number, "total": petition.signatures.count()},
+        )
+    return signature
+
+
+# --- the recall meeting ---------------------------------------------------------------------------
+
+
+def do_convene(actor: Any, *, petition: Petition, held_on: date | None, place: str) -> Petition:
+    """Convene the recall meeting: only when the petition holds by the core's A3 check."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        if petition.convened_at is not None:
+            raise ValidationError(_("罢免表决会议已经召集"))
+        result = selectors.petition_check(petition)
+        if not result.passed:
+            raise ValidationError(_zh(result.decisions[-1]) + " (A3)")
+        petition.convened_at = timezone.now()
+        petition.held_on = held_on
+        petition.place = place
+        petition.save(update_fields=["convened_at", "held_on", "place"])
+        _audit(
+            petition,
+            actor,
+            "recall.convene",
+            {"valid": len(result.valid), "required": result.required, "held_on": str(held_on or ""), "place": place},
+        )
+    return petition
+
+
+def _require_meeting(petition: Petition) -> None:
+    if petition.convened_at is None:
+        raise ValidationError(_("联名未达到要求或尚未召集罢免表决会议 (A3)"))
+
+
+def do_check_in(actor: Any, *, petition: Petition, text: str) -> list[CheckIn]:
+    """Members arriving at the recall meeting, by roster number; any bad line rejects the batch."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        if petition.by_accepted_at is not None:
+            raise ValidationError(_("补选结果已确认，会议签到已结束"))
+        entries = _numbers(text)
+        if not entries:
+            raise ValidationError(_("请填写到会党员的名册编号，每行一个"))
+        members = {m.number: m for m in Member.objects.filter(election=petition.election)}
+        here = set(selectors.present_numbers(petition))
+        errors: list[str] = []
+        seen: dict[str, int] = {}
+        for line_no, number in entries:
+            if number not in members:
+                errors.append(
+                    _("第 %(line)d 行 %(number)s：名册中没有这个编号 (M1)") % {"line": line_no, "number": number}
+                )
+            elif number in here:
+                errors.append(
+                    _("第 %(line)d 行 %(number)s %(name)s：已经签到")
+                    % {"line": line_no, "number": number, "name": members[number].name}
+                )
+            elif number in seen:
+                errors.append(
+                    _("第 %(line)d 行 %(number)s：与第 %(first)d 行重复")
+                    % {"line": line_no, "number": number, "first": seen[number]}
+                )
+            seen.setdefault(number, line_no)
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        rows = [
+            CheckIn.objects.create(petition=petition, member=members[n], recorded_by=_user(actor), checked_in_at=now)
+            for _line, n in entries
+        ]
+        quorum = selectors.quorum(petition)
+        _audit(
+            petition,
+            actor,
+            "recall.check_in",
+            {"members": [n for _line, n in entries], "present": quorum.facts["present"], "quorum": quorum.code},
+        )
+    return rows
+
+
+def do_set_officers(actor: Any, *, petition: Petition, scrutineers: str, tellers: str) -> Petition:
+    """Scrutineers and tellers approved by the meeting (M2): members with rights, not the leader or a candidate."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        if petition.vote_accepted_at is not None:
+            raise ValidationError(_("罢免表决结果已确认，不能再更换监票人、计票人"))
+        chosen = {"scrutineers": [n for _l, n in _numbers(scrutineers)], "tellers": [n for _l, n in _numbers(tellers)]}
+        if not chosen["scrutineers"]:
+            raise ValidationError(_("请填写至少一名监票人的名册编号 (M2)"))
+        errors: list[str] = []
+        for key, label in (("scrutineers", _("监票人")), ("tellers", _("计票人"))):
+            for decision in selectors.officer_checks(petition, chosen[key]):
+                if decision.code != "scrutineer_eligible":
+                    errors.append(f"{label} {_zh(decision)} ({decision.rule})")
+        both = set(chosen["scrutineers"]) & set(chosen["tellers"])
+        if both:
+            errors.append(_("%(who)s 不能同时担任监票人和计票人 (M2)") % {"who": "、".join(sorted(both))})
+        if errors:
+            raise ValidationError(errors)
+        petition.scrutineers = chosen["scrutineers"]
+        petition.tellers = chosen["tellers"]
+        petition.save(update_fields=["scrutineers", "tellers"])
+        _audit(petition, actor, "recall.set_officers", chosen)
+    return petition
+
+
+def _eligible_present(petition: Petition) -> int:
+    return int(selectors.quorum(petition).facts["present"])  # type: ignore[call-overload]
+
+
+def _check_vote_counts(petition: Petition, data: dict[str, int]) -> None:
+    errors = []
+    for key in VOTE_FIELDS:
+        if not isinstance(data.get(key), int) or data[key] < 0:
+            errors.append(_("%(field)s 须为不小于 0 的整数") % {"field": key})
+    if errors:
+        raise ValidationError(errors)
+    present = _eligible_present(petition)
+    if data["issued"] > present:
+        raise ValidationError(
+            _("发出票数 %(issued)d 多于到会有表决权党员 %(present)d 人，每人只发一张票 (M6)")
+            % {"issued": data["issued"], "present": present}
+        )
+    collected = data["yes"] + data["no"] + data["abstain"] + data["invalid"]
+    if collected > data["issued"]:
+        raise ValidationError(
+            _("收回票数 %(collected)d 多于发出票数 %(issued)d（赞成罢免+不赞成+弃权+无效），本次表决无效 (M6)")
+            % {"collected": collected, "issued": data["issued"]}
+        )
+
+
+def _require_quorum(petition: Petition) -> None:
+    decision = selectors.quorum(petition)
+    if decision.code != "quorum_met":
+        raise ValidationError(_zh(decision) + f" ({decision.rule})")
+
+
+def _require_teller(actor: Any, petition: Petition) -> None:
+    if not selectors.can_count(actor, petition.election):
+        raise ValidationError(_("只有计票人或选举工作组可以录入计票结果 (M2)"))
+
+
+def do_enter_vote_count(actor: Any, *, petition: Petition, data: dict[str, int]) -> TellerCount:
+    """One teller's count of the recall ballots: 赞成罢免 / 不赞成 / 弃权 / 无效 (M1, M6)."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        _require_teller(actor, petition)
+        if petition.vote_accepted_at is not None:
+            raise ValidationError(_("罢免表决结果已确认，不能再修改"))
+        _require_quorum(petition)
+        data = {k: data.get(k) for k in VOTE_FIELDS}  # type: ignore[misc]
+        _check_vote_counts(petition, data)  # type: ignore[arg-type]
+        row, _created = TellerCount.objects.update_or_create(
+            petition=petition,
+            stage=CountStage.VOTE,
+            teller=actor,
+            defaults={"data": data, "entered_at": timezone.now()},
+        )
+        _audit(petition, actor, "recall.enter_vote_count", {"counts": data})
+    return row
+
+
+def _require_scrutineer(actor: Any, petition: Petition, stage: str) -> None:
+    if not selectors.is_scrutineer(actor, petition.election):
+        raise ValidationError(_("计票结果须由监票人确认 (S3)"))
+    if any(c.teller_id == actor.pk for c in selectors.counts(petition, stage)):
+        raise ValidationError(_("录入计票结果的人不能自己确认，须由另一名监票人确认 (S3)"))
+
+
+def do_accept_vote(actor: Any, *, petition: Petition) -> Petition:
+    """A scrutineer confirms the tellers' agreed count (S3); the core then decides A3 on the record."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        if petition.vote_accepted_at is not None:
+            raise ValidationError(_("罢免表决结果已经确认"))
+        _require_scrutineer(actor, petition, CountStage.VOTE)
+        data = selectors.agreed(petition, CountStage.VOTE)
+        if data is None:
+            raise ValidationError(_("两名计票人的录入尚不一致，不能确认 (S3)"))
+        _require_quorum(petition)
+        petition.vote_present = selectors.present_numbers(petition)
+        petition.vote_counts = data
+        petition.vote_accepted_by = actor
+        petition.vote_accepted_at = timezone.now()
+        petition.save(update_fields=["vote_present", "vote_counts", "vote_accepted_by", "vote_accepted_at"])
+        _audit(
+            petition,
+            actor,
+            "recall.accept_vote",
+            {"counts": data, "present": len(petition.vote_present), "expected": selectors.expected(petition.election)},
+        )
+    return petition
+
+
+# --- the by-election ------------------------------------------------------------------------------
+
+
+def _require_recalled(petition: Petition) -> None:
+    decision = selectors.vote_decision(petition, election_outcome(petition.election))
+    if decision is None or decision.code != "recalled":
+        raise ValidationError(_("只有罢免通过、职位出缺时才进行补选 (A3)"))
+    if petition.by_accepted_at is not None:
+        raise ValidationError(_("补选结果已经确认"))
+
+
+def do_set_by_candidates(actor: Any, *, petition: Petition, text: str) -> Petition:
+    """The by-election's candidates by roster number: members with voting rights (P1), not officers (M2)."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_recalled(petition)
+        if selectors.counts(petition, CountStage.BY_ELECTION):
+            raise ValidationError(_("补选已开始计票，不能再更改候选人"))
+        entries = _numbers(text)
+        if not entries:
+            raise ValidationError(_("请填写补选候选人的名册编号，每行一个"))
+        members = {m.number: m for m in Member.objects.filter(election=petition.election).select_related("excusal")}
+        officers = set(petition.scrutineers) | set(petition.tellers)
+        errors: list[str] = []
+        seen: set[str] = set()
+        for line_no, number in entries:
+            member = members.get(number)
+            where = _("第 %(line)d 行 %(number)s：") % {"line": line_no, "number": number}
+            if member is None:
+                errors.append(where + _("名册中没有这个编号"))
+            elif not selectors.has_rights(member):
+                errors.append(
+                    where
+                    + _("%(name)s 为%(status)s，没有被选举权 (P1)")
+                    % {"name": member.name, "status": member.get_status_display()}
+                )
+            elif number in officers:
+                errors.append(
+                    where + _("%(name)s 是本次会议的监票人或计票人，不能作为候选人 (M2)") % {"name": member.name}
+                )
+            elif number in seen:
+                errors.append(where + _("重复"))
+            seen.add(number)
+        if errors:
+            raise ValidationError(errors)
+        petition.by_candidates = [n for _l, n in entries]
+        petition.save(update_fields=["by_candidates"])
+        _audit(
+            petition,
+            actor,
+            "recall.set_by_candidates",
+            {"position": petition.position_kind, "candidates": petition.by_candidates},
+        )
+    return petition
+
+
+def do_enter_by_count(actor: Any, *, petition: Petition, data: dict[str, Any]) -> TellerCount:
+    """One teller's per-candidate totals of the by-election's paper ballots (M4-M6)."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_recalled(petition)
+        _require_teller(actor, petition)
+        if not petition.by_candidates:
+            raise ValidationError(_("请先确定补选候选人"))
+        _require_quorum(petition)
+        errors: list[str] = []
+        issued, valid, invalid = data.get("issued"), data.get("valid"), data.get("invalid")
+        for label, value in ((_("发出票数"), issued), (_("有效票"), valid), (_("无效票"), invalid)):
+            if not isinstance(value, int) or value < 0:
+                errors.append(_("%(field)s 须为不小于 0 的整数") % {"field": label})
+        candidates: dict[str, dict[str, int]] = {}
+        names = dict(Member.objects.filter(election=petition.election).values_list("number", "name"))
+        for number in petition.by_candidates:
+            row = data.get("candidates", {}).get(number, {})
+            marks = {k: row.get(k) for k in ("for", "against", "abstain")}
+            if any(not isinstance(v, int) or v < 0 for v in marks.values()):
+                errors.append(
+                    _("%(name)s：赞成、不赞成、弃权须为不小于 0 的整数") % {"name": names.get(number, number)}
+                )
+            elif isinstance(valid, int) and sum(marks.values()) != valid:  # type: ignore[arg-type]
+                errors.append(
+                    _("%(name)s：赞成 %(f)d + 不赞成 %(a)d + 弃权 %(b)d ≠ 有效票 %(valid)d (M5)")
+                    % {
+                        "name": names.get(number, number),
+                        "f": marks["for"],
+                        "a": marks["against"],
+                        "b": marks["abstain"],
+                        "valid": valid,
+                    }
+                )
+            candidates[number] = marks  # type: ignore[assignment]
+        if not errors:
+            present = _eligible_present(petition)
+            if issued > present:  # type: ignore[operator]
+                errors.append(
+                    _("发出票数 %(issued)d 多于到会有选举权党员 %(present)d 人 (M6)")
+                    % {"issued": issued, "present": present}
+                )
+            elif valid + invalid > issued:  # type: ignore[operator]
+                errors.append(
+                    _("收回票数 %(collected)d 多于发出票数 %(issued)d，本轮选举无效，须重新投票 (M6)")
+                    % {"collected": valid + invalid, "issued": issued}  # type: ignore[operator]
+                )
+        if errors:
+            raise ValidationError(errors)
+        clean = {"issued": issued, "valid": valid, "invalid": invalid, "candidates": candidates}
+        row, _created = TellerCount.objects.update_or_create(
+            petition=petition,
+            stage=CountStage.BY_ELECTION,
+            teller=actor,
+            defaults={"data": clean, "entered_at": timezone.now()},
+        )
+        _audit(petition, actor, "recall.enter_by_count", {"counts": clean})
+    return row
+
+
+def do_accept_by_election(actor: Any, *, petition: Petition) -> Petition:
+    """A scrutineer confirms the by-election's agreed count (S3); the core decides it by M1, M5-M9."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_recalled(petition)
+        _require_scrutineer(actor, petition, CountStage.BY_ELECTION)
+        data = selectors.agreed(petition, CountStage.BY_ELECTION)
+        if data is None:
+            raise ValidationError(_("两名计票人的录入尚不一致，不能确认 (S3)"))
+        _require_quorum(petition)
+        petition.by_present = selectors.present_numbers(petition)
+        petition.by_counts = data
+        petition.by_accepted_by = actor
+        petition.by_accepted_at = timezone.now()
+        petition.save(update_fields=["by_present", "by_counts", "by_accepted_by", "by_accepted_at"])
+        _audit(petition, actor, "recall.accept_by_election", {"counts": data, "present": len(petition.by_present)})
+    return petition

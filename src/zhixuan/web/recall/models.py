@@ -1,0 +1,101 @@
+# ruff: noqa: RUF012  -- Django reads Meta/Migration options from class-level lists
+"""Recall (罢免, rule A3): the petition against a named leader, its recall meeting and the by-election.
+
+These rows record what people did and what the tellers counted; whether the petition holds, whether
+the meeting had its quorum (M1), whether the leader is recalled and who wins the by-election are
+decided by the rules core on the exported record (``recall.export``). Who checked in is stored apart
+from the counts, which are totals only (S1).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Petition(models.Model):
+    """A joint proposal to recall one elected leader, and the recall meeting it convenes."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="recall_petitions")
+    # The leader as the core names elected people: the applicant number (``outcome("elected")``).
+    leader = models.CharField(max_length=32)
+    leader_name = models.CharField(_("被罢免人"), max_length=64)
+    position_kind = models.CharField(max_length=32)
+    reason = models.TextField(_("罢免理由"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField()
+    # The recall meeting, convened once the petition holds (A3).
+    convened_at = models.DateTimeField(null=True, blank=True)
+    held_on = models.DateField(_("会议日期"), null=True, blank=True)
+    place = models.CharField(_("会议地点"), max_length=200, blank=True)
+    scrutineers = models.JSONField(default=list)  # member numbers, approved by the meeting (M2)
+    tellers = models.JSONField(default=list)
+    # The recall vote as accepted by a scrutineer (S3): who was present (member numbers, M1) and the totals.
+    vote_present = models.JSONField(null=True, blank=True)
+    vote_counts = models.JSONField(null=True, blank=True)  # {"issued", "yes", "no", "abstain", "invalid"}
+    vote_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    vote_accepted_at = models.DateTimeField(null=True, blank=True)
+    # The by-election (补选) of the seat, one round under the round rules (M1, M4-M9).
+    by_candidates = models.JSONField(default=list)  # member numbers
+    by_present = models.JSONField(null=True, blank=True)
+    by_counts = models.JSONField(null=True, blank=True)  # {"issued", "valid", "invalid", "candidates": {...}}
+    by_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["election", "pk"]
+
+    def __str__(self) -> str:
+        return f"罢免 {self.leader_name}"
+
+    @property
+    def by_election_key(self) -> str:
+        return f"by-election-{self.pk}"
+
+
+class Signature(models.Model):
+    """One member's signature on a petition: entered from paper by staff or signed online by the member."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    member = models.ForeignKey("roster.Member", on_delete=models.CASCADE, related_name="+")
+    online = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition", "member"], name="recall_signature_once")]
+
+
+class CheckIn(models.Model):
+    """A member in the hall of the recall meeting (M1); nothing links it to a ballot (S1)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="check_ins")
+    member = models.ForeignKey("roster.Member", on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    checked_in_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition", "member"], name="recall_check_in_once")]
+
+
+class CountStage(models.TextChoices):
+    VOTE = "vote", _("罢免表决")
+    BY_ELECTION = "by_election", _("补选")
+
+
+class TellerCount(models.Model):
+    """One teller's independent count of the paper ballots; two tellers must agree (M6, S3)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="counts")
+    stage = models.CharField(max_length=16, choices=CountStage.choices)
+    teller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict)
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition", "stage", "teller"], name="recall_count_per_teller")]

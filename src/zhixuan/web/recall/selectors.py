@@ -1,0 +1,216 @@
+"""Reads of the recall (A3): elected leaders, the petition's live check, quorum, the agreed counts.
+
+The petition's threshold is checked live by the core (``rules.recall.check_petition``); the meeting's
+quorum by ``rules.meeting.check_quorum`` (M1). Whether a leader is recalled and who wins the
+by-election come from the run of the election's record (``elections.outcomes``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from zhixuan.rules import people
+from zhixuan.rules.decision import Decision
+from zhixuan.rules.meeting import check_quorum, check_scrutineers
+from zhixuan.rules.recall import PetitionResult, check_petition, required_signatures
+from zhixuan.rules.settings import Settings, preset_settings
+from zhixuan.web.elections.models import Election, PositionKind
+from zhixuan.web.elections.outcomes import ElectionOutcome
+from zhixuan.web.recall.models import CountStage, Petition, TellerCount
+from zhixuan.web.roster import selectors as roster
+from zhixuan.web.roster.models import Member
+
+
+def election_settings(election: Election) -> Settings:
+    return preset_settings(election.preset, election.overrides)
+
+
+def petitions(election: Election) -> QuerySet[Petition]:
+    return Petition.objects.filter(election=election).order_by("pk")
+
+
+def has_rights(member: Member) -> bool:
+    return people.has_voting_rights(roster.to_rules_member(member))
+
+
+def entitled_numbers(election: Election) -> set[str]:
+    """Member numbers with voting rights (P1): who may sign, and the base of the 20% (A3)."""
+    return {m.number for m in roster.members(election) if has_rights(m)}
+
+
+@dataclass(frozen=True)
+class Leader:
+    number: str
+    name: str
+    position_kind: str
+    position_label: str
+    member_number: str | None
+
+
+def elected_leaders(election: Election, outcome: ElectionOutcome) -> list[Leader]:
+    """The leaders elected so far, as the core decided them (``outcome("elected")``)."""
+    from zhixuan.web.nomination.models import Applicant
+
+    elected = outcome.outcome("elected") or {}
+    assert isinstance(elected, dict)
+    numbers = [n for ids in elected.values() for n in ids]
+    applicants = {a.number: a for a in Applicant.objects.filter(election=election, number__in=numbers)}
+    members = {m.number: m for m in Member.objects.filter(election=election, number__in=numbers)}
+    labels = dict(PositionKind.choices)
+    out = []
+    for kind, ids in elected.items():
+        for number in ids:
+            applicant = applicants.get(number)
+            if applicant is not None:
+                name = applicant.name
+                member_number = applicant.member.number if applicant.member is not None else None
+            else:
+                member = members.get(number)
+                name = member.name if member is not None else number
+                member_number = number if member is not None else None
+            out.append(Leader(number, name, kind, str(labels.get(kind, kind)), member_number))
+    return out
+
+
+def signer_numbers(petition: Petition) -> list[str]:
+    return list(petition.signatures.order_by("pk").values_list("member__number", flat=True))
+
+
+def petition_check(petition: Petition, extra: list[str] | None = None) -> PetitionResult:
+    """A3 by the core over the stored signatures (and ``extra`` numbers being entered)."""
+    election = petition.election
+    return check_petition(
+        petition.leader_name,
+        signer_numbers(petition) + list(extra or []),
+        entitled_numbers(election),
+        election_settings(election),
+    )
+
+
+def required(election: Election) -> int:
+    return required_signatures(len(entitled_numbers(election)), election_settings(election))
+
+
+# --- the recall meeting (M1, M2) ----------------------------------------------------------------
+
+
+def present_members(petition: Petition) -> list[Member]:
+    return [c.member for c in petition.check_ins.select_related("member__excusal").order_by("member__number")]
+
+
+def present_numbers(petition: Petition) -> list[str]:
+    return [m.number for m in present_members(petition)]
+
+
+def quorum(petition: Petition) -> Decision:
+    """M1 now: eligible members checked in against 应到会 (P2), as A3 asks for the recall meeting."""
+    election = petition.election
+    count = sum(1 for m in present_members(petition) if has_rights(m))
+    expected = roster.attendance(election).expected
+    return check_quorum(count, expected, election_settings(election), subject=f"recall:{petition.leader}")
+
+
+def expected(election: Election) -> int:
+    return roster.attendance(election).expected
+
+
+def meeting_candidates(petition: Petition) -> set[str]:
+    """Member numbers who may not serve as scrutineers (M2): the leader and the by-election's candidates."""
+    from zhixuan.web.nomination.models import Applicant
+
+    out = set(petition.by_candidates)
+    applicant = Applicant.objects.filter(election=petition.election, number=petition.leader).first()
+    if applicant is not None and applicant.member is not None:
+        out.add(applicant.member.number)
+    else:
+        out.add(petition.leader)
+    return out
+
+
+def officer_checks(petition: Petition, numbers: list[str]) -> list[Decision]:
+    return check_scrutineers(numbers, meeting_candidates(petition), entitled_numbers(petition.election))
+
+
+def counts(petition: Petition, stage: str) -> list[TellerCount]:
+    return list(petition.counts.filter(stage=stage).select_related("teller").order_by("entered_at", "pk"))
+
+
+def agreed(petition: Petition, stage: str) -> dict[str, Any] | None:
+    """The count two tellers entered identically, or None."""
+    rows = counts(petition, stage)
+    for i, a in enumerate(rows):
+        for b in rows[i + 1 :]:
+            if a.teller_id != b.teller_id and a.data == b.data:
+                return dict(a.data)
+    return None
+
+
+def differences(petition: Petition, stage: str) -> list[str]:
+    """Fields on which the tellers' entries differ, for the comparison shown to them."""
+    rows = counts(petition, stage)
+    if len(rows) < 2:
+        return []
+    first, second = rows[0].data, rows[1].data
+    out = []
+    for key in sorted(set(first) | set(second)):
+        if first.get(key) != second.get(key):
+            out.append(key)
+    return out
+
+
+# --- outcomes from the core ---------------------------------------------------------------------
+
+
+def recall_decisions(petition: Petition, outcome: ElectionOutcome) -> list[Decision]:
+    """The recall section's decisions about this petition's leader (petition, M1 quorum, A3 vote)."""
+    section = outcome.section("recall")
+    if section is None:
+        return []
+    subjects = {petition.leader_name, f"recall:{petition.leader}"}
+    return [d for d in section.decisions if d.subject in subjects or d.facts.get("target") == petition.leader_name]
+
+
+def vote_decision(petition: Petition, outcome: ElectionOutcome) -> Decision | None:
+    """The core's A3 verdict on the accepted vote: recalled, not recalled, or no quorum."""
+    if petition.vote_counts is None:
+        return None
+    codes = ("recalled", "not_recalled", "recall_no_quorum", "recall_disabled")
+    found = [d for d in recall_decisions(petition, outcome) if d.code in codes and d.subject == petition.leader_name]
+    return found[-1] if found else None
+
+
+def by_election_section(petition: Petition, outcome: ElectionOutcome) -> Any:
+    return outcome.section(f"round:{petition.by_election_key}")
+
+
+def by_election_result(petition: Petition, outcome: ElectionOutcome) -> dict[str, Any] | None:
+    for entry in outcome.outcome("by_elections") or []:  # type: ignore[attr-defined]
+        if entry.get("key") == petition.by_election_key:
+            return dict(entry)
+    return None
+
+
+def stage_label(stage: str) -> str:
+    return str(dict(CountStage.choices)[stage])
+
+
+def _has_role(user: Any, election: Election, role: str) -> bool:
+    from zhixuan.web.accounts.models import RoleAssignment
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return RoleAssignment.objects.filter(user=user, role=role, election=election).exists()
+
+
+def can_count(user: Any, election: Election) -> bool:
+    """Tellers (计票人) of the election, or the working group counting under the scrutineers' eyes."""
+    from zhixuan.web.accounts import selectors as access
+
+    return _has_role(user, election, "teller") or access.can_run_election(user, election)
+
+
+def is_scrutineer(user: Any, election: Election) -> bool:
+    return _has_role(user, election, "scrutineer")

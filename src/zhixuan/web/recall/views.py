@@ -1,0 +1,353 @@
+"""Views of the recall (A3): parse the request, call an action or selector, render.
+
+Every page is the petition's one page: its signatures and live A3 check, the recall meeting
+(check-in with M1, officers with M2, the tellers' counts and the scrutineer's confirmation, S3),
+the core's verdict and the by-election. A refused form re-renders that page with its errors (422).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhixuan.web.accounts import selectors as access
+from zhixuan.web.elections.models import Election
+from zhixuan.web.elections.outcomes import election_outcome
+from zhixuan.web.recall import actions, forms, selectors
+from zhixuan.web.recall.models import CountStage, Petition
+from zhixuan.web.roster.models import Member
+
+
+def _visible(request: HttpRequest, election_id: int) -> Election:
+    # 404, not 403: staff of another township must not learn that an election exists.
+    election = access.visible_elections(request.user).filter(pk=election_id).first()
+    if election is None:
+        raise Http404
+    return election
+
+
+def _petition(request: HttpRequest, election_id: int, petition_id: int) -> tuple[Election, Petition]:
+    election = _visible(request, election_id)
+    return election, get_object_or_404(Petition, pk=petition_id, election=election)
+
+
+def _run(request: HttpRequest, election: Election) -> None:
+    if not access.can_run_election(request.user, election):
+        raise PermissionDenied
+
+
+@login_required
+def index(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Petitions of the election, and a new petition against an elected leader (A3)."""
+    election = _visible(request, election_id)
+    can_run = access.can_run_election(request.user, election)
+    outcome = election_outcome(election)
+    leaders = selectors.elected_leaders(election, outcome)
+    choices = [(ld.number, f"{ld.name}（{ld.position_label}）") for ld in leaders]
+    form = forms.PetitionForm(request.POST or None, leaders=choices)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        _run(request, election)
+        if form.is_valid():
+            try:
+                petition = actions.do_open_petition(
+                    request.user,
+                    election=election,
+                    leader=form.cleaned_data["leader"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("已发起罢免 %(name)s 的联名。") % {"name": petition.leader_name})
+                return redirect("recall:petition", election.pk, petition.pk)
+        status = 422
+    rows = []
+    for p in selectors.petitions(election):
+        rows.append((p, selectors.petition_check(p)))
+    return render(
+        request,
+        "recall/index.html",
+        {
+            "election": election,
+            "rows": rows,
+            "form": form,
+            "errors": errors,
+            "can_run": can_run,
+            "leaders": leaders,
+            "enabled": selectors.election_settings(election).recall_enabled,
+            "required": selectors.required(election) if selectors.entitled_numbers(election) else 0,
+        },
+        status=status,
+    )
+
+
+def _page(
+    request: HttpRequest, election: Election, petition: Petition, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    outcome = election_outcome(election)
+    names = dict(Member.objects.filter(election=election).values_list("number", "name"))
+    by_names = [(n, names.get(n, n)) for n in petition.by_candidates]
+    ctx: dict[str, Any] = {
+        "election": election,
+        "petition": petition,
+        "check": selectors.petition_check(petition),
+        "signatures": petition.signatures.select_related("member").order_by("pk"),
+        "present": selectors.present_members(petition),
+        "quorum": selectors.quorum(petition) if petition.convened_at else None,
+        "expected": selectors.expected(election),
+        "scrutineers": [(n, names.get(n, n)) for n in petition.scrutineers],
+        "tellers": [(n, names.get(n, n)) for n in petition.tellers],
+        "vote_counts": selectors.counts(petition, CountStage.VOTE),
+        "vote_agreed": selectors.agreed(petition, CountStage.VOTE),
+        "vote_differences": selectors.differences(petition, CountStage.VOTE),
+        "by_counts": selectors.counts(petition, CountStage.BY_ELECTION),
+        "by_agreed": selectors.agreed(petition, CountStage.BY_ELECTION),
+        "by_names": by_names,
+        "decisions": selectors.recall_decisions(petition, outcome),
+        "verdict": selectors.vote_decision(petition, outcome),
+        "by_section": selectors.by_election_section(petition, outcome),
+        "by_result": selectors.by_election_result(petition, outcome),
+        "problems": outcome.problems,
+        "can_run": access.can_run_election(request.user, election),
+        "can_count": selectors.can_count(request.user, election),
+        "is_scrutineer": selectors.is_scrutineer(request.user, election),
+        "identity": access.roster_identity(request.user, election),
+        "signed": petition.signatures.filter(
+            member_id=getattr(access.roster_identity(request.user, election), "member_id", None)
+        ).exists(),
+        "numbers_form": forms.NumbersForm(),
+        "checkin_form": forms.NumbersForm(),
+        "by_form": forms.NumbersForm(),
+        "convene_form": forms.ConveneForm(),
+        "officers_form": forms.OfficersForm(),
+        "vote_form": forms.VoteCountForm(),
+        "by_count_form": forms.ByCountForm(candidates=by_names),
+        "errors": {},
+    }
+    ctx.update(extra)
+    return render(request, "recall/petition.html", ctx, status=status)
+
+
+@login_required
+def petition(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    election, p = _petition(request, election_id, petition_id)
+    return _page(request, election, p)
+
+
+def _post(
+    request: HttpRequest,
+    election_id: int,
+    petition_id: int,
+    *,
+    section: str,
+    form: Any,
+    call: Any,
+    done: str,
+    staff: bool = True,
+    form_key: str = "",
+) -> HttpResponse:
+    """Run ``call(petition, cleaned_data)``; on error re-render the page with the errors under ``section``."""
+    election, p = _petition(request, election_id, petition_id)
+    if staff:
+        _run(request, election)
+    if form.is_valid():
+        try:
+            result = call(p, form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            if isinstance(result, tuple):  # signatures: (stored, notes)
+                for note in result[1]:
+                    messages.warning(request, note)
+            messages.success(request, done)
+            return redirect(f"{_url(election, p)}#{section}")
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    p.refresh_from_db()
+    extra = {form_key: form} if form_key else {}
+    return _page(request, election, p, status=422, errors={section: errors}, **extra)
+
+
+def _url(election: Election, p: Petition) -> str:
+    from django.urls import reverse
+
+    return reverse("recall:petition", args=[election.pk, p.pk])
+
+
+@login_required
+@require_POST
+def signatures(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """Paper signatures by roster number; a bad line rejects the batch (A3, P1)."""
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="signatures",
+        form=forms.NumbersForm(request.POST),
+        form_key="numbers_form",
+        call=lambda p, d: actions.do_add_signatures(request.user, petition=p, text=d["numbers"]),
+        done=_("签名已录入。"),
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """A member signs online from their own account (A3)."""
+    election, p = _petition(request, election_id, petition_id)
+    identity = access.roster_identity(request.user, election)
+    try:
+        actions.do_sign_online(request.user, petition=p, identity=identity)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("您已在罢免 %(name)s 的联名上签名。") % {"name": p.leader_name})
+    return redirect("recall:petition", election.pk, p.pk)
+
+
+@login_required
+@require_POST
+def convene(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="meeting",
+        form=forms.ConveneForm(request.POST),
+        call=lambda p, d: actions.do_convene(request.user, petition=p, held_on=d["held_on"], place=d["place"]),
+        done=_("已召集罢免表决会议。"),
+    )
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="check-in",
+        form=forms.NumbersForm(request.POST),
+        form_key="checkin_form",
+        call=lambda p, d: actions.do_check_in(request.user, petition=p, text=d["numbers"]),
+        done=_("签到已录入。"),
+    )
+
+
+@login_required
+@require_POST
+def officers(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="officers",
+        form=forms.OfficersForm(request.POST),
+        form_key="officers_form",
+        call=lambda p, d: actions.do_set_officers(
+            request.user, petition=p, scrutineers=d["scrutineers"], tellers=d["tellers"]
+        ),
+        done=_("监票人、计票人已确定。"),
+    )
+
+
+@login_required
+def ballot(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """The printable recall ballot: 赞成罢免 / 不赞成 / 弃权, no serial number (S1)."""
+    election, p = _petition(request, election_id, petition_id)
+    _run(request, election)
+    return render(request, "recall/ballot.html", {"election": election, "petition": p, "copies": range(2)})
+
+
+@login_required
+@require_POST
+def vote_count(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="vote",
+        staff=False,
+        form=forms.VoteCountForm(request.POST),
+        form_key="vote_form",
+        call=lambda p, d: actions.do_enter_vote_count(request.user, petition=p, data=dict(d)),
+        done=_("计票结果已录入。"),
+    )
+
+
+@login_required
+@require_POST
+def accept_vote(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="vote",
+        staff=False,
+        form=forms.ConveneForm({}),
+        call=lambda p, d: actions.do_accept_vote(request.user, petition=p),
+        done=_("监票人已确认罢免表决计票结果。"),
+    )
+
+
+@login_required
+@require_POST
+def by_candidates(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="by-election",
+        form=forms.NumbersForm(request.POST),
+        form_key="by_form",
+        call=lambda p, d: actions.do_set_by_candidates(request.user, petition=p, text=d["numbers"]),
+        done=_("补选候选人已确定。"),
+    )
+
+
+@login_required
+@require_POST
+def by_count(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    election, p = _petition(request, election_id, petition_id)
+    names = dict(Member.objects.filter(election=election).values_list("number", "name"))
+    form = forms.ByCountForm(request.POST, candidates=[(n, names.get(n, n)) for n in p.by_candidates])
+
+    def call(petition: Petition, _d: Any) -> Any:
+        return actions.do_enter_by_count(request.user, petition=petition, data=form.data_dict())
+
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="by-election",
+        staff=False,
+        form=form,
+        form_key="by_count_form",
+        call=call,
+        done=_("补选计票结果已录入。"),
+    )
+
+
+@login_required
+@require_POST
+def accept_by_election(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    return _post(
+        request,
+        election_id,
+        petition_id,
+        section="by-election",
+        staff=False,
+        form=forms.ConveneForm({}),
+        call=lambda p, d: actions.do_accept_by_election(request.user, petition=p),
+        done=_("监票人已确认补选计票结果。"),
+    )
