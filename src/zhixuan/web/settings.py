@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhixuan.web.results",
     "zhixuan.web.recall",
     "zhixuan.web.board",
+    "zhixuan.web.term",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+MEDIA_ROOT = VAR_DIR / "media"  # uploads (e.g. the leaders' report attachments); served by views, not publicly
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

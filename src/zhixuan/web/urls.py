@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("zhixuan.web.evoting.urls")),
     path("", include("zhixuan.web.results.urls")),
     path("", include("zhixuan.web.board.urls")),
+    path("", include("zhixuan.web.term.urls")),
     path("", include("zhixuan.web.recall.urls")),
     path("", include("zhixuan.web.elections.urls")),
 ]
