@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import yaml
 from web_helpers import PASSWORD, SCREENSHOTS, make_user
 
-from zhixuan.scenario.runner import run_scenario
 from zhixuan.scenario.loader import validate
+from zhixuan.scenario.runner import run_scenario
 from zhixuan.web.elections.scenario_export import election_scenario
 from zhixuan.web.elections.scenario_import import do_import_scenario
 
@@ -122,7 +123,11 @@ R2_PAPER: list[tuple[Ballot, int]] = [
 R2_PHONE: list[Ballot] = [{"for": ["tangming", "heli"]}, {"for": ["tangming", "denghb"]}, {"for": ["heli", "denghb"]}]
 # 唐明 10 elected; 何丽 8 and 邓海波 8, both over 7, tie for the one seat left (M8).
 
-REVOTE_PAPER: list[tuple[Ballot, int]] = [({"for": ["heli"], "against": ["denghb"]}, 6), ({"for": ["denghb"]}, 4), ({}, 1)]
+REVOTE_PAPER: list[tuple[Ballot, int]] = [
+    ({"for": ["heli"], "against": ["denghb"]}, 6),
+    ({"for": ["denghb"]}, 4),
+    ({}, 1),
+]
 REVOTE_PHONE: list[Ballot] = [{"for": ["heli"]}, {"for": ["heli"]}, {"for": ["denghb"]}]
 # 何丽 8, 邓海波 5.
 
@@ -255,7 +260,9 @@ def enter_paper(w: Walk, teller: str, round_id: int, ballots: list[tuple[Ballot,
     entered = 0
     for marks, count in ballots:
         for number in order:
-            page.keyboard.press("1" if number in marks.get("for", []) else "2" if number in marks.get("against", []) else "0")
+            page.keyboard.press(
+                "1" if number in marks.get("for", []) else "2" if number in marks.get("against", []) else "0"
+            )
         if count > 1:
             page.keyboard.press("x")
             page.keyboard.type(str(count))
@@ -430,53 +437,124 @@ def test_a_whole_meeting_in_the_browser(walk: Walk) -> None:
 
     # Round 1: secretary. Candidates by surname strokes (C4): 何 (7) before 周 (8).
     r1, result = hold_vote(w, "r1-secretary", R1_PAPER, R1_PHONE, shots=True)
-    staff.goto(f"{w.e}/meeting/rounds/{r1}/")
     assert _text(staff, "#ballot-names").split()[0] == "何丽"
-    assert _counts(staff) == {"周文斌": 9, "何丽": 5} or _counts(staff) == {"何丽": 5, "周文斌": 9}
+    assert _counts(staff) == {"何丽": 5, "周文斌": 9}
     assert "发出 14，收回 14，有效 14，无效 0" in result
-    print("R1", result)
+    assert "周文斌 当选：赞成 9 > 实到会 14 的一半 M7" in result
+    assert "何丽 未当选：赞成 5 < 实到会 14 的一半，未过半数 M7" in result
 
     # 何丽 lost and stands for deputy secretary (M3): the next ballot names her beside the four candidates.
     opt_in(w, r1, "heli", True)
     staff.goto(f"{w.e}/meeting/")
     plan = _text(staff, "#next-round")
-    print("PLAN2", plan)
+    assert "候选人（按姓氏笔画） C4：邓海波、许静、何丽、唐明、韩立新" in plan
+    assert "何丽 落选后自愿参加党委副书记选举 M3" in plan
+    assert "周文斌 已当选党委书记，不再参加党委副书记选举，计为党委委员 M3" in plan
     w.shot(staff, "overview-cascade")
 
-    # Round 2: deputies, ends in a tie at the last seat → the core asks for a re-vote among the tied (M8).
+    # Round 2: deputies. 唐明 10 is elected; 何丽 and 邓海波 both have 8 (> 7) for the one seat left:
+    # the core asks for a re-vote among the tied only (M8) and never picks one by itself (M10).
     r2, result = hold_vote(w, "r2-deputy", R2_PAPER, R2_PHONE)
-    assert _counts(staff) == {"唐明": 10, "何丽": 8, "邓海波": 8, "许静": 1, "韩立新": 1} or True
-    print("R2", result, _counts(staff))
+    assert _counts(staff) == {"邓海波": 8, "许静": 1, "何丽": 8, "唐明": 10, "韩立新": 1}
+    assert "唐明 当选：赞成 10 > 实到会 14 的一半，得票居过半数者第 1 位（应选 2 名） M8" in result
+    assert "邓海波 与 何丽 赞成均为 8（> 实到会 14 的一半），并列争夺剩余 1 个名额，须在并列者中重新投票 M8" in result
     staff.goto(f"{w.e}/meeting/")
+    assert not staff.locator("#opt-ins").count()  # the deputy round has not ended: no cascade question yet
     plan = _text(staff, "#next-round")
-    print("PLAN-REVOTE", plan)
+    assert plan.startswith("下一轮：党委副书记 · 并列重新投票 M8")
+    assert "须在并列的 邓海波、何丽 中重新投票，选出剩余的 1 名，得票多者当选" in plan
+    assert "应选 1 名 · 候选人（按姓氏笔画） C4：邓海波、何丽" in plan
     w.shot(staff, "overview-revote")
 
-    rv, result = hold_vote(w, "r2-revote", REVOTE_PAPER, REVOTE_PHONE)
-    print("REVOTE", result, _counts(staff))
+    _rv, result = hold_vote(w, "r2-revote", REVOTE_PAPER, REVOTE_PHONE)
+    assert _counts(staff) == {"邓海波": 5, "何丽": 8}
+    assert "何丽 当选：重新投票中赞成 8，在 2 名并列者中得票居前 1 名 M8" in result
+    assert "1 张空白票有效，对全部候选人按弃权计 M5" in result
+    # Now the deputy round has ended: its three losers are asked (M3); 邓海波 stands for committee member.
+    staff.goto(f"{w.e}/meeting/")
+    assert [q.split()[0] for q in staff.locator("#opt-ins form").all_inner_texts()] == ["邓海波", "许静", "韩立新"]
     for number, stands in [("denghb", True), ("xujing", False), ("hanlx", False)]:
         opt_in(w, r2, number, stands)
 
-    # Round 3: committee members; one seat of two filled, 于敏 has exactly half → supplementary vote (M9).
-    r3, result = hold_vote(w, "r3-member", R3_PAPER, R3_PHONE)
-    print("R3", result, _counts(staff))
+    # Round 3: committee members. 田军 10 is elected; 于敏 has exactly 7 = half of 14, which is not more than
+    # half (M7): one seat of two stays unfilled → the supplementary vote among the best three (M9).
+    _r3, result = hold_vote(w, "r3-member", R3_PAPER, R3_PHONE)
+    assert _counts(staff) == {"于敏": 7, "邓海波": 2, "田军": 10, "董小红": 4, "潘建华": 3}
+    assert "邓海波 落选后自愿参加党委委员选举 M3" in result
+    assert "唐明 已当选党委副书记，不再参加党委委员选举，计为党委委员 M3" in result
+    assert "于敏 未当选：赞成 7 = 实到会 14 的一半，未过半数 M7" in result
+    assert "田军 当选：赞成 10 > 实到会 14 的一半 M7" in result
+    assert "当选人数不足，须另行选举 1 名，候选人：于敏、董小红、潘建华（须再次过半数） M9" in result
     staff.goto(f"{w.e}/meeting/")
     plan = _text(staff, "#next-round")
-    print("PLAN-SUPP", plan)
+    assert plan.startswith("下一轮：党委委员 · 另行选举 M9")
+    assert "应选 1 名 · 候选人（按姓氏笔画） C4：于敏、董小红、潘建华" in plan
     w.shot(staff, "overview-supplementary")
 
-    r4, result = hold_vote(w, "r3-supplementary", SUPP_PAPER, SUPP_PHONE)
-    print("SUPP", result, _counts(staff))
+    _r4, result = hold_vote(w, "r3-supplementary", SUPP_PAPER, SUPP_PHONE)
+    assert _counts(staff) == {"于敏": 9, "董小红": 3, "潘建华": 2}
+    assert "于敏 当选：赞成 9 > 实到会 14 的一半 M7" in result
     staff.goto(f"{w.e}/meeting/")
-    print("DONE", _text(staff, "#next-round"))
+    assert _text(staff, "#plan-blocked") == "各职位均已选举完毕 (M3)"
     w.shot(staff, "overview-finished")
 
-    # Results and the report (M11).
+    # Results (M11): winners per position by surname strokes (C4), every vote with its counts.
     staff.goto(f"{w.e}/results/")
-    print("RESULTS", _text(staff, "main"))
+    shown = {
+        kind: _text(staff, f"#elected-{kind} td").split("、") for kind in ("secretary", "deputy_secretary", "member")
+    }
+    assert shown == {"secretary": ["周文斌"], "deputy_secretary": ["何丽", "唐明"], "member": ["于敏", "田军"]}
+    assert "r2-deputy_secretary/revote-1 并列重新投票 M8" in _text(staff, "main")
+    assert "r3-member/supplementary-1 另行选举 M9" in _text(staff, "main")
     w.shot(staff, "results")
 
-    doc = validate(election_scenario(w.election))
-    report = run_scenario(doc)
-    print("ELECTED", report.outcome.get("elected"))
-    print("RUNTIME", time.monotonic() - started)
+    # The result report: created by staff, signed by both scrutineers, submitted, approved by the county.
+    staff.get_by_role("button", name="生成报告单").click()
+    staff.wait_for_load_state()
+    assert "○ 孙志华 · 总监票人 · 未签字" in _text(staff, "#signatures")
+    assert staff.get_by_role("button", name="报县委组织部").is_disabled()
+    for username, name in (("jp-sun", "孙志华"), ("jp-ma", "马玉珍")):
+        scrutineer = w.pages[username]
+        scrutineer.goto(f"{w.e}/results/")
+        scrutineer.get_by_role("button", name=f"我是监票人 {name}，核对无误，签字").click()
+        scrutineer.wait_for_load_state()
+        assert f"✓ {name}" in _text(scrutineer, "#signatures")
+        if username == "jp-ma":
+            w.shot(scrutineer, "report-signed-phone")
+    staff.goto(f"{w.e}/results/")
+    staff.get_by_role("button", name="报县委组织部").click()
+    staff.wait_for_load_state()
+    assert "报县委组织部" in _text(staff, "#submitted")
+    county = w.page("county", LAPTOP, "county")
+    county.goto(f"{w.e}/results/")
+    county.get_by_label("批复文号").fill("测组干〔2026〕7号")
+    county.get_by_role("button", name="录入批复").click()
+    county.wait_for_load_state()
+    assert _text(county, "#approval").startswith("县委已批复：测组干〔2026〕7号（")
+    w.shot(county, "report-approved")
+
+    # The projector in the hall and the public observer page (no login).
+    projector = w.page("projector", PROJECTOR, "baishi")
+    projector.goto(f"{w.e}/results/screen/")
+    assert _text(projector, "#zx-quorum") == "符合法定人数 M1"
+    assert (_text(projector, "#zx-expected"), _text(projector, "#zx-present")) == ("16", "14")
+    assert "各轮投票已结束" in _text(projector, "#zx-round")
+    latest = _text(projector, "#zx-latest")
+    assert "党委委员 于敏、田军" in latest and "党委副书记 何丽、唐明" in latest
+    w.shot(projector, "projector")
+    observer = w.page("observer", PHONE)
+    observer.goto(f"/public/elections/{w.election.pk}/meeting/")
+    assert (_text(observer, "#expected"), _text(observer, "#present")) == ("16", "14")
+    assert "另有预备党员 1 人列席，无表决权 P1" in _text(observer, "#hall")
+    assert [_text(observer, f"#elected-{k} td") for k in ("secretary", "deputy_secretary", "member")] == [
+        "周文斌", "何丽、唐明", "于敏、田军",
+    ]  # fmt: skip
+    w.shot(observer, "observer-phone")
+
+    # What the pages show is what the rules core computes from the exported record (S4).
+    report = run_scenario(validate(election_scenario(w.election)))
+    assert report.needs is None
+    names = {a["id"]: a["name"] for a in yaml.safe_load(SCENARIO)["applicants"]}
+    computed = {kind: sorted(names[n] for n in numbers) for kind, numbers in report.outcome["elected"].items()}
+    assert computed == {kind: sorted(shown_names) for kind, shown_names in shown.items()}
+    print(f"walkthrough runtime: {time.monotonic() - started:.0f} s")
