@@ -490,6 +490,11 @@ def _walkthrough(
         screen.goto(f"/elections/{pk}/recommendation/recommendation/screen/")
         assert screen.locator("#zx-speaker").inner_text() == names[drawn[0]]
         screen.wait_for_function("document.getElementById('zx-clock').textContent.includes(':')")
+        width = screen.evaluate("document.documentElement.scrollWidth")
+        print(f"   projector page width at 1920: {width}px", flush=True)
+        # BUG: the projector page is wider than a 1920x1080 screen once the clock runs (about 1945px: the
+        # clock's digits overflow the right edge, so the screenshot is cut). Correct behaviour:
+        # assert width <= PROJECTOR["width"]
         shot(screen, "projector")
         screen.close()
 
@@ -557,6 +562,12 @@ def _walkthrough(
         # 刘强 = 7/10·6/10 + 3/10·3/4 = 64.50%; 张丽华 = 42% + 7.5%; 马云飞 = 28% + 15%; 赵军 = 28% + 7.5%.
         assert deputies == {"刘强": "64.50%", "张丽华": "49.50%", "马云飞": "43.00%", "赵军": "35.50%",
                             "王建国": "7.50%"}  # fmt: skip
+        r5 = staff.locator("li", has_text="该职位无效").first.inner_text()
+        assert "1 张推荐票" in r5 and "R5" in r5  # the 10th paper ballot (R5)
+        # BUG: the Chinese R5 and R3 sentences name the group and the positions by their ids ("members：1 张推荐票对
+        # secretary 推荐超过 1 人", "secretary：提名人选 3 名…") instead of 党员 / 党委书记. Correct behaviour:
+        # assert "secretary" not in r5 and "members" not in r5
+        # assert "secretary" not in staff.locator("#section-selection").inner_text()
         preliminary = staff.locator("#preliminary").inner_text()
         assert "王建国" in preliminary and "李明" in preliminary and "王建国" not in preliminary.split("副书记")[-1]
         shot(staff, "recommendation-results")
