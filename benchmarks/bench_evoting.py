@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-RECEIPT = re.compile(rb'id="receipt">([A-Z0-9-]+)<')
+RECEIPT = re.compile(rb'id="receipt">([A-Z0-9-]+)<')  # the no-JS page's receipt
 CANDIDATES = ["A01", "A02", "A03"]
 
 
@@ -185,7 +185,33 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
     raise RuntimeError("server did not start")
 
 
+SERVER_CPU = [0.0]  # seconds of CPU used by the server processes (master and workers), all instances
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) of the live processes in process group ``pgid``."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state ppid pgrp ... utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    total = sum(values[:8])
+    tick = os.sysconf("SC_CLK_TCK")
+    return (total - idle) / tick, total / tick
+
+
 def kill_server(proc: subprocess.Popen[bytes]) -> None:
+    SERVER_CPU[0] += group_cpu(proc.pid)  # just before the kill: the workers' CPU dies with them
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
 
@@ -194,8 +220,8 @@ def kill_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 class Load:
-    def __init__(self, port: int, round_id: int, codes: list[str], voters: int) -> None:
-        self.port, self.round_id, self.voters = port, round_id, voters
+    def __init__(self, port: int, round_id: int, codes: list[str], voters: int, endpoint: str) -> None:
+        self.port, self.round_id, self.voters, self.endpoint = port, round_id, voters, endpoint
         self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
         for i, code in enumerate(codes):
             self.queue.put_nowait((i, code))
@@ -206,9 +232,9 @@ class Load:
         self.server_up = asyncio.Event()
         self.server_up.set()
 
-    def body(self, i: int) -> bytes:
+    def body(self, i: int, code: str) -> bytes:
         marks = ["for", "against", "abstain"]
-        fields = [f"round={self.round_id}", "step=cast"]
+        fields = [f"round={self.round_id}"] + (["step=cast"] if self.endpoint == "page" else [f"code={code}"])
         fields += [f"mark-{c}={marks[(i + k) % 3]}" for k, c in enumerate(CANDIDATES)]
         return "&".join(fields).encode()
 
@@ -216,9 +242,10 @@ class Load:
         reader = writer = None
         while not self.queue.empty():
             i, code = self.queue.get_nowait()
-            body = self.body(i)
+            body = self.body(i, code)
+            path = f"/v/{code}/" if self.endpoint == "page" else "/v/cast/"
             request = (
-                f"POST /v/{code}/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
             ).encode() + body
             while True:
@@ -240,9 +267,12 @@ class Load:
             outcome = headers.get(b"x-vote-status", b"?").decode()
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
             if status == 200 and outcome == "cast":
-                match = RECEIPT.search(content)
-                if match:
-                    self.receipts.append(match.group(1).decode())
+                if self.endpoint == "page":
+                    match = RECEIPT.search(content)
+                    if match:
+                        self.receipts.append(match.group(1).decode())
+                else:
+                    self.receipts.append(json.loads(content)["receipt"])
         if writer is not None:
             writer.close()
 
@@ -269,8 +299,15 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, dict[bytes, 
     return status, headers, content
 
 
-async def drive(load: Load, kill_after: int | None, restart) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
+async def sample_load(samples: list[float]) -> None:
+    while True:
+        samples.append(os.getloadavg()[0])
+        await asyncio.sleep(1)
+
+
+async def drive(load: Load, kill_after: int | None, restart, loadavg: list[float]) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
+    sampler = asyncio.create_task(sample_load(loadavg))
     tasks = [asyncio.create_task(load.voter()) for _ in range(load.voters)]
     downtime = None
     if kill_after is not None:
@@ -282,6 +319,7 @@ async def drive(load: Load, kill_after: int | None, restart) -> tuple[float, flo
         load.server_up.set()
         downtime = time.perf_counter() - t0
     await asyncio.gather(*tasks)
+    sampler.cancel()
     return time.perf_counter() - started, downtime
 
 
@@ -293,6 +331,7 @@ def main() -> None:
     ap.add_argument("--voters", type=int, default=1000, help="concurrent clients")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--endpoint", choices=["cast", "page"], default="cast", help="/v/cast/ or the no-JS page")
     ap.add_argument("--raw-seconds", type=float, default=5)
     ap.add_argument("--raw-threads", type=int, default=16)
     ap.add_argument("--kill-at", type=float, default=0.5, help="fraction of ballots; 0 = no kill")
@@ -317,16 +356,26 @@ def main() -> None:
                                       capture_output=True).stdout.splitlines()[-1])  # fmt: skip
     raw_one, raw_many = raw_rate(args.db, raw_url, args.raw_seconds, args.raw_threads)
 
+    # What the rest of the machine is doing (other users of the shared cores), before our server starts.
+    busy0, total0 = machine_cpu()
+    time.sleep(3)
+    busy1, total1 = machine_cpu()
+    background_cores = (busy1 - busy0) / (total1 - total0) * os.cpu_count()  # type: ignore[operator]
     holder = {"proc": start_server(url, args.port, args.workers, args.threads)}
 
     def restart() -> None:
         kill_server(holder["proc"])
         holder["proc"] = start_server(url, args.port, args.workers, args.threads)
 
-    load = Load(args.port, setup["round"], setup["codes"], args.voters)
+    load = Load(args.port, setup["round"], setup["codes"], args.voters, args.endpoint)
     kill_after = int(args.ballots * args.kill_at) if args.kill_at else None
-    elapsed, downtime = asyncio.run(drive(load, kill_after, restart))
+    loadavg: list[float] = []
+    client0, (busy0, total0) = time.process_time(), machine_cpu()
+    elapsed, downtime = asyncio.run(drive(load, kill_after, restart, loadavg))
+    client_cpu, (busy1, total1) = time.process_time() - client0, machine_cpu()
     kill_server(holder["proc"])
+    cores = os.cpu_count() or 1
+    machine_busy = (busy1 - busy0) / (total1 - total0) * cores  # cores busy on average during the run
 
     receipts_file = tmp / "receipts.json"
     receipts_file.write_text(json.dumps(load.receipts))
@@ -339,6 +388,7 @@ def main() -> None:
         "ballots": args.ballots,
         "concurrent_voters": args.voters,
         "server": f"gunicorn gthread {args.workers}x{args.threads}",
+        "endpoint": "/v/cast/" if args.endpoint == "cast" else "/v/<code>/ step=cast",
         "wall_s": round(elapsed, 2),
         "restart_s": round(downtime, 2) if downtime else None,
         "ballots_per_s_serving": round(len(load.receipts) / serving, 1),
@@ -351,6 +401,13 @@ def main() -> None:
         "raw_insert_per_s_1conn": round(raw_one, 1),
         f"raw_insert_per_s_{args.raw_threads}conn": round(raw_many, 1),
         "check": check,
+        "cpu_cores_busy_before_run_others": round(background_cores, 2),
+        "cpu_cores_busy_during_run_all": round(machine_busy, 2),
+        "cpu_cores_server": round(SERVER_CPU[0] / elapsed, 2),
+        "cpu_cores_load_generator": round(client_cpu / elapsed, 2),
+        "cpu_ms_per_ballot_server": round(SERVER_CPU[0] / max(len(load.receipts), 1) * 1000, 2),
+        "cpu_ms_per_ballot_load_generator": round(client_cpu / max(len(load.receipts), 1) * 1000, 2),
+        "loadavg_1min_min_max": [round(min(loadavg), 1), round(max(loadavg), 1)] if loadavg else None,
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if args.db == "postgres":

@@ -30,7 +30,9 @@ def test_a_voter_casts_on_a_phone(live_server: Any, chromium: Any, election: Any
     assert page.locator("#confirm-for").inner_text() == "李二、王一"
     assert page.locator("#confirm-against").inner_text() == "张三"
     screenshot(page, "evoting-confirm-phone")
-    page.click("button[value=cast]")
+    page.click("button[value=cast]")  # sent with fetch to /v/cast/; the receipt appears in place
+    page.wait_for_selector("#cast-done:not(.d-none)")
+    assert not page.locator("#confirm").is_visible()
     receipt = page.locator("#receipt").inner_text()
     assert len(receipt.replace("-", "")) == 12
     screenshot(page, "evoting-done-phone")
@@ -38,3 +40,24 @@ def test_a_voter_casts_on_a_phone(live_server: Any, chromium: Any, election: Any
     page.goto(f"{live_server.url}/public/receipt/?receipt={receipt}")
     assert "此回执对应的选票已保存在“党委副书记”这一轮。" in page.locator("#receipt-result").inner_text()
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_confirm_form_still_casts(live_server: Any, chromium: Any, election: Any):
+    from zhixuan.web.evoting.actions import do_issue_code
+    from zhixuan.web.evoting.models import ElectronicBallot
+
+    meeting = make_meeting(election)
+    make_round(meeting, kind="secretary", seats=1, candidates=["A01", "A02"])
+    code = do_issue_code(None, meeting=meeting)
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/v/{code}/")
+    page.click("label[for=m-A02-for]")
+    page.click("button[value=review]")
+    page.click("button[value=cast]")  # a plain form post to /v/<code>/
+    assert page.url.endswith(f"/v/{code}/")
+    assert "投票成功，您的选票已保存。" in page.content()
+    assert len(page.locator("#receipt").inner_text().replace("-", "")) == 12
+    assert ElectronicBallot.objects.get().marks == {"for": ["A02"], "against": []}
+    context.close()
