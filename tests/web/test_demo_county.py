@@ -50,14 +50,42 @@ def test_demo_townships_further_on_have_real_records(db: Any) -> None:
     assert current("东岳镇") == "recommendation_meeting" and dongyue.review_notice is not None
     lot = dongyue.lots.get(purpose="speech")
     assert lot.revealed_at is None and len(lot.commitment) == 64
-    # 灵山乡: the recommendation meeting is closed; preliminary candidates at 1:2 (R3).
-    assert current("灵山乡") == "inspection"
-    preliminary = outcome("灵山乡", "preliminary")
-    assert [len(preliminary[k]) for k in ("secretary", "deputy_secretary")] == [2, 4]
+    # 灵山乡: the members' meeting is held — every stage done, every round published, the report made (M11).
+    lingshan = elections["灵山乡"]
+    assert not lingshan.stages.exclude(status="done").exists()
+    assert lingshan.meeting.status == "closed"
+    assert [r.key for r in lingshan.meeting.rounds.order_by("order")] == [
+        "r1-secretary", "r2-deputy_secretary", "r3-member",
+    ]  # fmt: skip
+    assert set(lingshan.meeting.rounds.values_list("status", flat=True)) == {"published"}
+    elected = outcome("灵山乡", "elected")
+    assert {k: len(v) for k, v in elected.items()} == {"secretary": 1, "deputy_secretary": 2, "member": 6}
+    report = lingshan.meeting.result_report
+    assert {e["position"]: sorted(e["numbers"]) for e in report.content["elected"]} == {
+        k: sorted(v) for k, v in elected.items()
+    }
     # 清泉镇: two stages combined (R2), inspection and the county vote: formal candidates (C2, C4).
     assert current("清泉镇") == "meeting"
     formal = outcome("清泉镇", "formal")
     assert {k: len(v) for k, v in formal.items()} == {"secretary": 2, "deputy_secretary": 3, "member": 5}
+
+
+def test_demo_results_show_on_the_staff_and_public_pages(db: Any) -> None:
+    """make demo shows the results app and the observer page with data: 灵山乡's meeting is done."""
+    from django.test import Client
+
+    from zhixuan.web.core.demo import PASSWORD
+
+    load_demo()
+    lingshan = Election.objects.get(township__county__name=COUNTY, township__name="灵山乡")
+    report = lingshan.meeting.result_report
+    secretary = next(e for e in report.content["elected"] if e["position"] == "secretary")["names"][0]
+    public = Client().get(f"/public/elections/{lingshan.pk}/meeting/")
+    assert public.status_code == 200 and secretary in public.content.decode()
+    staff = Client()
+    assert staff.login(username="lingshan", password=PASSWORD)
+    page = staff.get(f"/elections/{lingshan.pk}/results/")
+    assert page.status_code == 200 and secretary in page.content.decode()
 
 
 def test_demo_names_are_deterministic() -> None:

@@ -65,14 +65,15 @@ class TownshipPlan:
     stages_done: int  # -1: announcement not yet published
     # Later-stage records imported from a scenario document: "" none, "review" (applications under
     # review), "notice" (review notice out, speech lot committed), "preliminary" (stages closed),
-    # "formal" (inspection and county vote done, formal candidates known).
+    # "formal" (inspection and county vote done, formal candidates known), "results" (the members' meeting
+    # held, every round published and the result report made, M11).
     records: str = ""
 
 
 # Totals: 2,901 members, 116 migrant, 726 public reps, 84 seats (seed-000); Qingquan per seed-003.
 PLANS = (
     TownshipPlan("清泉镇", 340, 13, 85, (1, 2, 4), "two-recommendation", 7, "formal"),
-    TownshipPlan("灵山乡", 298, 14, 74, (1, 2, 6), "three-round", 4, "preliminary"),
+    TownshipPlan("灵山乡", 298, 14, 74, (1, 2, 6), "three-round", 5, "results"),
     TownshipPlan("东岳镇", 315, 12, 79, (1, 2, 7), "three-round", 3, "notice"),
     TownshipPlan("白鹤乡", 327, 15, 82, (1, 2, 6), "three-round", 2, "review"),
     TownshipPlan("石门镇", 289, 11, 72, (1, 2, 7), "three-round", 1),
@@ -290,7 +291,49 @@ def later_stage_scenario(plan: TownshipPlan, *, with_pending: bool) -> dict[str,
         for i in everyone
     ]
     doc["county_vote"] = {"voters": 27, "for": {i: rng.randint(8, 27) for i in everyone if i != failed}}
+    if plan.records == "results":
+        doc["meeting"] = _meeting(rng, doc)
     return doc
+
+
+def _meeting(rng: random.Random, doc: dict[str, Any]) -> dict[str, Any]:
+    """The members' meeting: officers who stand nowhere (M2), then one round per position top-down (M3).
+
+    Each round's ballot (its candidates in stroke order, C4, with the previous round's loser who opts in)
+    comes from the core's run of the record so far; the seeded ballots give every winner more than half.
+    """
+    from zhixuan.scenario.loader import validate
+    from zhixuan.scenario.runner import run_scenario
+
+    standing = {a["member"] for a in doc["applicants"]}
+    voters = [m["id"] for m in doc["roster"]["members"] if m["status"] == "full" and "excusal" not in m]
+    officers = rng.sample([v for v in voters if v not in standing], 5)
+    block: dict[str, Any] = {"scrutineers": officers[:3], "tellers": officers[3:], "rounds": []}
+    doc["meeting"] = block
+    # Those who checked in (M1): the hall's attendance on the observer page, and each round's count.
+    expected: int = run_scenario(validate(doc)).outcome["expected"]  # type: ignore[assignment]
+    others = [v for v in voters if v not in officers]
+    hall = sorted(officers + rng.sample(others, min(len(others), expected - rng.randint(4, 12) - len(officers))))
+    present = len(hall)
+    seats = {p["id"]: p["seats"] for p in doc["positions"]}
+    for n, kind in enumerate(_KINDS, start=1):
+        rnd: dict[str, Any] = {"id": f"r{n}-{kind}", "position": kind, "present": hall, "ballots": []}
+        block["rounds"].append(rnd)
+        planned = run_scenario(validate(doc)).outcome["rounds"][-1]  # type: ignore[index]
+        names = list(planned["candidates"])
+        rng.shuffle(names)
+        won, lost = names[: seats[kind]], names[seats[kind] :]
+        a, b, c = present * 58 // 100, present * 15 // 100, present * 18 // 100
+        rnd["ballots"] = [
+            {"count": a, "for": won, **({"against": lost[-1:]} if len(lost) > 1 else {})},
+            {"count": b, "for": [*won[:-1], *lost[:1]]},
+            {"count": c, "for": lost[: seats[kind]]},
+            {"count": 1, "for": [*won, *lost[:1]]},  # one more for-mark than seats: invalid (M5)
+            {"count": present - a - b - c - 1},  # blank: valid, all abstain (M5)
+        ]
+        if kind != "member" and lost:
+            rnd["opt_ins"] = [lost[0]]  # the best loser stands in the next round (M3)
+    return block
 
 
 def _stages(
@@ -350,6 +393,11 @@ def _import_later_stage(admin: Any, county: County, plan: TownshipPlan, *, with_
 
         election_actions.do_advance_stage(admin, election=election)
         do_commit_lot(admin, election=election, purpose="speech")
+    if plan.records == "results":
+        # Every round was published at the meeting: the result report is made from the core's run (M11).
+        from zhixuan.web.results.actions import do_create_result_report
+
+        do_create_result_report(admin, election=election)
     return election
 
 
