@@ -9,13 +9,18 @@ Two halves:
   path and why, so the import page can say exactly what was not imported.
 * :func:`do_import_scenario` (the action) writes that document as rows: township (created if needed),
   election, positions, conditions, timeline, roster, applicants with routes and signatures, review,
-  objections, lots, closed recommendation stages, inspection and the county vote — one transaction,
-  one audit entry carrying the file's SHA-256.
+  objections, lots, closed recommendation stages, inspection, the county vote and the members' meeting —
+  one transaction, one audit entry carrying the file's SHA-256.
 
-The parts without web models yet — the members' meeting (``meeting``), ``commitment``, ``ratings`` and
-``recall`` — are kept verbatim in that audit entry's data (``set_aside``): the audit chain is
-append-only and hash-chained (S2), so the original inputs stay with the election, tamper-evident, and
-the file's digest proves which file they came from. No file is written outside the database.
+The meeting is held as the meeting, tally and results apps hold it once every vote is published: each
+vote's ballot order (C4, cascade M3), seats and present count (M1) are taken from the core's run of the
+file (``_settle_meeting``), never recomputed here; ``marks`` strings become for/against lists in that
+order; votes the run never reaches (it stops for input first, M10) are set aside with a note.
+
+The parts without web models yet — ``commitment``, ``ratings`` and ``recall`` — are kept verbatim in
+that audit entry's data (``set_aside``): the audit chain is append-only and hash-chained (S2), so the
+original inputs stay with the election, tamper-evident, and the file's digest proves which file they
+came from. No file is written outside the database.
 
 The round trip holds by construction of :func:`prepare`: exporting the imported election
 (``scenario_export.election_scenario``) gives back ``Prepared.document``; the tests run both through
