@@ -240,6 +240,7 @@ def vote_on_phone(w: Walk, index: int, ballot: Ballot, *, shot: str | None = Non
         for number in ballot.get(mark, []):
             phone.click(f"label[for=m-{number}-{mark}]")
     if shot:
+        phone.wait_for_timeout(300)  # let the buttons' colour transition end before the screenshot
         w.shot(phone, f"{shot}-ballot")
     phone.click("button[value=review]")
     phone.locator("#confirm").wait_for()
