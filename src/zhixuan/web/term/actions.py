@@ -136,7 +136,8 @@ def do_review_commitment(
         first = commitment.published_at.astimezone(timezone.get_current_timezone()).year
         if year < first or year > timezone.localdate().year + 1:
             raise ValidationError(
-                _("评议年度 %(year)s 无效：应在承诺公开的 %(first)s 年之后。") % {"year": year, "first": first}
+                _("评议年度 %(year)s 无效：应不早于承诺公开的 %(first)s 年，且不晚于明年。")
+                % {"year": year, "first": first}
             )
         items = list(commitment.items.order_by("order"))
         problems = []

@@ -244,6 +244,10 @@ class RatingResult:
         return None
 
     @property
+    def measure_text(self) -> str:
+        return percent(self.measure) if self.measure is not None else "—"
+
+    @property
     def weighted_texts(self) -> list[str]:
         return [percent(x) for x in self.weighted]
 
@@ -459,3 +463,14 @@ def grid(session: ReviewSession, counts: dict[str, Any] | None = None) -> list[d
             )
         rows.append({"leader": leader, "scales": scales})
     return rows
+
+
+def summary(results: Iterable[RatingResult]) -> list[dict[str, Any]]:
+    """One row per year and leader with the result of each scale: the overview table above the details."""
+    rows: dict[tuple[int, str], dict[str, Any]] = {}
+    for r in results:
+        row = rows.setdefault((r.year, r.leader), {"year": r.year, "name": r.name, "position": r.position, "cells": []})
+        row["cells"].append(r)
+    for row in rows.values():
+        row["position_label"] = Leader("", "", row["position"]).position_label
+    return list(rows.values())

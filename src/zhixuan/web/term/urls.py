@@ -9,6 +9,7 @@ urlpatterns = [
     path(E, views.overview, name="overview"),
     path(E + "commitment/", views.commitment, name="commitment"),
     path(E + "commitment/publish/", views.publish_commitment, name="publish_commitment"),
+    path(E + "commitment/review/", views.review_year, name="review_year"),
     path(E + "commitment/<int:year>/", views.review_commitment, name="review_commitment"),
     path(E + "reviews/new/", views.create_session, name="create_session"),
     path(E + "ratings.xlsx", views.results_xlsx, name="results_xlsx"),

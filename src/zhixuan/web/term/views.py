@@ -57,6 +57,7 @@ def overview(request: HttpRequest, election_id: int) -> HttpResponse:
             "sessions": selectors.sessions(election),
             "charts": selectors.trend_charts(results),
             "results": results,
+            "summary": selectors.summary(results),
             "flag_labels": selectors.FLAG_LABELS,
             "session_form": forms.SessionForm(),
             "can_manage": access.can_manage_election(request.user, election),
@@ -107,6 +108,16 @@ def publish_commitment(request: HttpRequest, election_id: int) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
     return redirect(reverse("term:overview", args=[election.pk]) + "#commitment")
+
+
+@login_required
+def review_year(request: HttpRequest, election_id: int) -> HttpResponse:
+    election = _election(request, election_id)
+    year = request.GET.get("year", "").strip()
+    if not year.isdigit():
+        messages.error(request, _("请填写评议年度（四位数字）。"))
+        return redirect(reverse("term:overview", args=[election.pk]) + "#commitment")
+    return redirect("term:review_commitment", election.pk, int(year))
 
 
 @login_required
@@ -162,6 +173,7 @@ def session(request: HttpRequest, election_id: int, year: int) -> HttpResponse:
     election = _election(request, election_id)
     found = _session(election, year)
     outcome = election_outcome(election)
+    results = selectors.session_results(election, found, outcome)
     groups = list(found.groups.order_by("order"))
     group_rows = [{"n": n, "key": g.key, "name": g.name, "weight": g.weight} for n, g in enumerate(groups, start=1)]
     group_rows += [{"n": n, "key": "", "name": "", "weight": ""} for n in range(len(groups) + 1, len(groups) + 3)]
@@ -175,7 +187,8 @@ def session(request: HttpRequest, election_id: int, year: int) -> HttpResponse:
             "groups": groups,
             "group_rows": group_rows,
             "states": [selectors.paper_state(g) for g in groups],
-            "results": selectors.session_results(election, found, outcome),
+            "results": results,
+            "summary": selectors.summary(results),
             "flag_labels": selectors.FLAG_LABELS,
             "can_manage": access.can_manage_election(request.user, election),
             "problems": outcome.problems,

@@ -67,7 +67,13 @@ def results_workbook(election: Election) -> bytes:
             a1 = book.create_sheet("任期目标承诺")
             a1.append(["编号", "目标", *[str(y) for y in commitment.years]])
             for row in commitment.grid:
-                a1.append([row["item"].key, row["item"].text, *[str(c.get_status_display()) if c else "" for c in row["cells"]]])
+                a1.append(
+                    [
+                        row["item"].key,
+                        row["item"].text,
+                        *[str(c.get_status_display()) if c else "" for c in row["cells"]],
+                    ]
+                )
             for d in commitment.decisions:
                 a1.append(["", f"[{d.rule}] {d.zh}"])
         for ws in book.worksheets:
