@@ -61,12 +61,12 @@ from zhixuan.web.elections.models import (
     WorkTarget,
 )
 from zhixuan.web.elections.procedures import STAGES
+from zhixuan.web.recall import scenario_import as recall_import
 
 # Parts of the format that have no web models yet: kept in the audit entry, not imported.
 NOT_IMPORTED = {
     "commitment": ("任期目标承诺", "the term-target commitment"),
     "ratings": ("年度测评", "the annual ratings"),
-    "recall": ("罢免", "the recall"),
 }
 PARTY_STANDING_TEXT = "中共正式党员，党员权利正常"
 _EXCUSAL_APPROVER_FALLBACK = "场景文件"
@@ -387,6 +387,7 @@ def prepare(source: Mapping[str, Any]) -> Prepared:
 
     if "meeting" in doc:
         _prepare_meeting(doc, members, pid, problems, notes)
+    recall_import.prepare_recall(doc, members, pid, problems)  # A3: the recall app's part
 
     if problems:
         raise ImportRefused(problems)
@@ -1235,6 +1236,7 @@ def do_import_scenario(actor: Any, *, county: County, text: str, filename: str) 
         _after_run(election, doc, report, now, user)
         if "meeting" in doc:
             _meeting(election, prepared, positions, members, applicants, now, user)
+        recall_import.import_recall(election, doc, members, now, user)  # A3: petitions, votes, by-elections
         append_entry(
             chain=election.audit_chain,
             actor=actor,

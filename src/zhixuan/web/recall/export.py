@@ -11,6 +11,8 @@ from typing import Any
 
 from zhixuan.web.elections.models import Election
 
+VOTE_FIELDS = ("issued", "yes", "no", "abstain", "invalid")
+
 
 def recall_scenario(election: Election) -> dict[str, Any]:
     from zhixuan.web.recall.models import Petition
@@ -31,26 +33,29 @@ def recall_scenario(election: Election) -> dict[str, Any]:
     for p in petitions:
         if p.vote_accepted_at is None or p.vote_counts is None:
             continue
-        counts = p.vote_counts
+        present = p.vote_present
         vote: dict[str, Any] = {
             "leader": p.leader,
-            "present": list(p.vote_present or []),
-            "issued": counts["issued"],
-            "yes": counts["yes"],
-            "no": counts["no"],
-            "abstain": counts["abstain"],
-            "invalid": counts["invalid"],
+            # Member numbers checked in, or the count an imported file gave (M1).
+            "present": list(present) if isinstance(present, list) else (present or 0),
+            # An imported file may leave a count out; the app's tellers always give all five.
+            **{k: p.vote_counts[k] for k in VOTE_FIELDS if k in p.vote_counts},
         }
         if p.by_accepted_at is not None and p.by_counts is not None:
             by = p.by_counts
-            vote["by_election"] = {
+            by_present = p.by_present
+            block: dict[str, Any] = {
                 "id": p.by_election_key,
                 "position": p.position_kind,
                 "candidates": list(p.by_candidates),
-                "present": list(p.by_present or []),
-                "issued": by["issued"],
-                "totals": {"valid": by["valid"], "invalid": by["invalid"], "candidates": dict(by["candidates"])},
+                "present": list(by_present) if isinstance(by_present, list) else (by_present or 0),
             }
+            block.update({k: by[k] for k in ("issued", "collected") if k in by})
+            if "ballots" in by:  # an imported file's ballots, as recorded
+                block["ballots"] = [dict(b) for b in by["ballots"]]
+            else:
+                block["totals"] = {"valid": by["valid"], "invalid": by["invalid"], "candidates": dict(by["candidates"])}
+            vote["by_election"] = block
         votes.append(vote)
     if votes:
         out["votes"] = votes

@@ -40,8 +40,11 @@ class Petition(models.Model):
     vote_accepted_at = models.DateTimeField(null=True, blank=True)
     # The by-election (补选) of the seat, one round under the round rules (M1, M4-M9).
     by_candidates = models.JSONField(default=list)  # member numbers
-    by_present = models.JSONField(null=True, blank=True)
-    by_counts = models.JSONField(null=True, blank=True)  # {"issued", "valid", "invalid", "candidates": {...}}
+    by_present = models.JSONField(null=True, blank=True)  # member numbers, or a count from an imported file
+    # The tellers' totals {"issued", "valid", "invalid", "candidates": {...}}; an imported file's ballots are
+    # kept as recorded instead: {"ballots": [...], and "issued" / "collected" when the file gives them}.
+    by_counts = models.JSONField(null=True, blank=True)
+    by_key = models.CharField(max_length=64, blank=True)  # the by-election's id in an imported file
     by_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -55,7 +58,7 @@ class Petition(models.Model):
 
     @property
     def by_election_key(self) -> str:
-        return f"by-election-{self.pk}"
+        return self.by_key or f"by-election-{self.pk}"
 
 
 class Signature(models.Model):
@@ -64,11 +67,18 @@ class Signature(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     member = models.ForeignKey("roster.Member", on_delete=models.CASCADE, related_name="+")
     online = models.BooleanField(default=False)
+    # The member's name appears again on the paper petition (kept as recorded by an import; the core
+    # counts it once, A3). The app itself never stores a repeat: it notes it and counts it once.
+    repeated = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["petition", "member"], name="recall_signature_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "member"], condition=models.Q(repeated=False), name="recall_signature_once"
+            )
+        ]
 
 
 class CheckIn(models.Model):

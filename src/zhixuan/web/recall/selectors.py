@@ -113,6 +113,30 @@ def quorum(petition: Petition) -> Decision:
     return check_quorum(count, expected, election_settings(election), subject=f"recall:{petition.leader}")
 
 
+def meeting_quorum(petition: Petition, outcome: ElectionOutcome) -> Decision:
+    """M1 as the core decided it on the accepted vote (whose present may be a count from an imported file);
+    before that, M1 now over the check-ins."""
+    if petition.vote_accepted_at is not None:
+        subject = f"recall:{petition.leader}"
+        found = [d for d in recall_decisions(petition, outcome) if d.subject == subject and d.rule == "M1"]
+        if found:
+            return found[-1]
+    return quorum(petition)
+
+
+def not_counted(petition: Petition) -> dict[int, str]:
+    """Signature pk -> the core's code for a signature it does not count: repeated or without rights (A3, P1)."""
+    result = petition_check(petition)
+    ineligible = {d.subject for d in result.decisions if d.code == "signature_ineligible"}
+    out = {}
+    for s in petition.signatures.select_related("member").order_by("pk"):
+        if s.repeated:
+            out[s.pk] = "signature_duplicate"
+        elif s.member.number in ineligible:
+            out[s.pk] = "signature_ineligible"
+    return out
+
+
 def expected(election: Election) -> int:
     return roster.attendance(election).expected
 
