@@ -82,6 +82,19 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+# A server taking many concurrent writes (electronic voting at the meeting, docs/benchmarks.md):
+# ZHIXUAN_DB_SERVER=1 keeps connections open and, on SQLite, uses WAL with synchronous=FULL (each COMMIT
+# is on disk before the answer), takes the write lock at BEGIN and waits up to 60 s for it.
+if os.environ.get("ZHIXUAN_DB_SERVER") == "1":
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 60,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                "transaction_mode": "IMMEDIATE",
+            }
+        )
 # A test run may name its own throw-away database, so two runs against one server never collide.
 if os.environ.get("ZHIXUAN_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["ZHIXUAN_TEST_DB_NAME"]}
