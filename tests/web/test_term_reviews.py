@@ -416,3 +416,31 @@ def test_report_text_and_attachment_and_the_paper_form(team: Any, county_admin: 
     assert "不称职" in text and "周文斌" in text
     entry = AuditEntry.objects.filter(action="term.save_report").get()
     assert entry.data["leader"] == report.leader and entry.data["chars"] == 6
+
+
+def test_the_pages_in_english(team: Any, county_admin: Any) -> None:
+    from django.utils import translation
+
+    admin = login(county_admin)
+    session = open_session(admin, team, 2027, [("党员", "1")])
+    group = session.groups.get()
+    for name in ("teller-a", "teller-b"):
+        enter(login(teller(team, name)), team, session, group, cells(session, EDGES, ALL_GOOD))
+    admin.post(url(team, "agree", 2027, group.pk))
+    admin.post(url(team, "close", 2027))
+    admin.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        page = admin.get(url(team, "session", 2027)).content.decode()
+        assert "2027 annual review" in page and "Rater groups and weights" in page
+        assert "周文斌: satisfaction (satisfied + basically satisfied, weighted) 70.00% is not below 70.00%" in page
+        assert "No flag" in page
+        overview = admin.get(url(team, "overview")).content.decode()
+        assert "Trend across years" in overview and "Satisfaction rate (weighted)" in overview
+        rate = Client()
+        rate.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        assert (
+            "Rating code ABCDE-FGHJK is not valid"
+            in rate.post("/public/term/rate/", {"code": "abcde-fghjk"}).content.decode()
+        )
+    finally:
+        translation.activate("zh-hans")

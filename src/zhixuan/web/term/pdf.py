@@ -14,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from zhixuan.paper.fonts import register_font
+from zhixuan.rules.decision import percent
+from zhixuan.rules.settings import preset_settings
 from zhixuan.web.audit.selectors import chain_head
 from zhixuan.web.elections.models import Election
 from zhixuan.web.term import selectors
@@ -56,6 +58,8 @@ def rating_form_pdf(election: Election, session: ReviewSession) -> bytes:
         story: list[Any] = []
         leaders = list(session.leaders.order_by("order"))
         groups = list(session.groups.order_by("order"))
+        rules = preset_settings(election.preset, election.overrides)
+        limit = rules.incompetent_above
         for n, group in enumerate(groups):
             if n:
                 story.append(PageBreak())
@@ -83,7 +87,9 @@ def rating_form_pdf(election: Election, session: ReviewSession) -> bytes:
                 Paragraph(
                     escape(
                         "填写说明：每人每项只在一个方框内打“√”；多选或不选的，该项不计入。"
-                        "满意+基本满意低于 70% 的应诫勉谈话，低于 50% 的可提出罢免；不称职超过 1/3 的应组织调整（A2）。"
+                        f"满意+基本满意低于 {percent(rules.warning_below)} 的应诫勉谈话，"
+                        f"低于 {percent(rules.recall_proposal_below)} 的可提出罢免；"
+                        f"不称职超过 {limit.numerator}/{limit.denominator} 的应组织调整（A2）。"
                     ),
                     st["small"],
                 )
@@ -111,9 +117,10 @@ def results_pdf(election: Election) -> bytes:
                 cells = [str(r.get_status_display()) if r else "—" for r in row["cells"]]
                 rows.append([str(n), Paragraph(escape(row["item"].text), st["cell"]), *cells])
             width = 180 - 8 - 18 * len(page.years)
-            table = Table(rows, colWidths=[8 * mm, width * mm, *[18 * mm] * len(page.years)])
+            table = Table(rows, colWidths=[8 * mm, width * mm, *[18 * mm] * len(page.years)], hAlign="LEFT")
             table.setStyle(_grid(font))
             story.append(table)
+            story.append(Spacer(1, 2 * mm))
             for d in page.decisions:
                 story.append(Paragraph(escape(f"[{d.rule}] {d.zh}"), st["small"]))
         for result in selectors.rating_results(election):
@@ -134,11 +141,12 @@ def results_pdf(election: Election) -> bytes:
                     ]
                 )
             rows.append(["加权", "1", *result.weighted_texts, ""])
-            table = Table(rows)
+            table = Table(rows, hAlign="LEFT")
             style = _grid(font)
             style.add("FONTSIZE", (0, 0), (-1, -1), 8.5)
             table.setStyle(style)
             story.append(table)
+            story.append(Spacer(1, 1.5 * mm))
             for d in result.decisions:
                 color = "#b3261e" if d.facts.get("flagged") is True else "#333333"
                 story.append(Paragraph(f'<font color="{color}">{escape(f"[{d.rule}] {d.zh}")}</font>', st["small"]))
