@@ -55,6 +55,7 @@ def test_commitment_then_annual_review_in_the_browser(
         do_publish_announcement(county_admin, election=election)
     staff_user = make_user("wg", "working_group", township=election.township)
     second_teller = make_user("teller-b", "working_group", township=election.township)
+    last_year(election, county_admin, staff_user, second_teller)
     contexts: list[Any] = []
     try:
         county_page = new_page(chromium, live_server, LAPTOP, contexts)
@@ -206,6 +207,31 @@ def test_commitment_then_annual_review_in_the_browser(
     finally:
         for context in contexts:
             context.close()
+
+
+def last_year(election: Any, admin: Any, first: Any, second: Any) -> None:
+    """A 2026 review recorded through the actions, so the trend has two years."""
+    from datetime import date
+
+    session = actions.do_create_session(
+        admin, election=election, year=2026, held_on=date(2026, 12, 1), satisfaction=True, competence=True
+    )
+    groups = [
+        actions.GroupInput("members", "党员", "1/2"),
+        actions.GroupInput("public_reps", "群众代表", "3/10"),
+        actions.GroupInput("cadres", "村干部", "1/5"),
+    ]
+    actions.do_set_groups(admin, session=session, groups=groups)
+    actions.do_open_session(admin, session=session)
+    counts = selectors.empty_counts(session)
+    for n, scales in enumerate(counts.values()):
+        scales["satisfaction"].update(satisfied=18 + n, basically_satisfied=6, dissatisfied=6 - n)
+        scales["competence"].update(excellent=12, competent=12, basically_competent=4, incompetent=2)
+    for group in session.groups.all():
+        for teller in (first, second):
+            actions.do_save_paper_count(teller, group=group, collected=30, counts=counts, submit=True)
+        actions.do_agree_paper(admin, group=group)
+    actions.do_close_session(admin, session=session)
 
 
 def _shots() -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from django.test import Client
 from test_results_report import cli_run, hold_meeting, import_example
 from web_helpers import PASSWORD, make_user
@@ -341,6 +342,15 @@ def test_the_exported_record_reproduces_the_apps_decisions_with_zhixuan_run(
     # The trend chart shows both years for every leader; 2028 is flagged for the secretary.
     page = admin.get(url(team, "overview")).content.decode()
     assert page.count("<svg") == 2 and "周文斌 2028: 46.67%" in page and "周文斌 2027: 70.00%" in page
+
+    # The public record carries the published commitment but not the ratings (they feed the county's decisions).
+    from zhixuan.web.elections.actions import do_publish_announcement
+
+    if team.announced_at is None:
+        do_publish_announcement(county_admin, election=team)
+    public = yaml.safe_load(Client().get(f"/public/elections/{team.pk}/board/record.yaml").content)
+    assert [i["text"] for i in public["commitment"]["items"]] == ["修通村村公路", "建成卫生院"]
+    assert "ratings" not in public
 
     # Excel and PDF for the county.
     import io

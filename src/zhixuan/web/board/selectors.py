@@ -222,4 +222,6 @@ def public_record(election: Election) -> dict[str, Any]:
     for record in doc.get("inspection", []):
         if not record["passed"]:
             record["reason"] = WITHHELD_REASON
+    # A2 ratings feed the county's decisions and are not published on the board; the A1 commitment is.
+    doc.pop("ratings", None)
     return doc
