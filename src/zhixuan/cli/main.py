@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from zhixuan.cli import lot_cmd, synth_cmd
+from zhixuan.cli import lot_cmd, scan_cmd, synth_cmd
 from zhixuan.cli.report_text import render_text
 from zhixuan.scenario.errors import Problem, ScenarioError
 from zhixuan.scenario.loader import load_path
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 
     synth_cmd.add_parser(sub)
     lot_cmd.add_parser(sub)
+    scan_cmd.add_parser(sub)
     return parser
 
 

@@ -16,6 +16,7 @@ scenario form ``{"for": [...], "against": [...], "unclear": [...], "write_ins": 
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ from zhixuan.paper.layout import (
 BoxStatus = Literal["marked", "blank", "ambiguous"]
 SheetStatus = Literal["read", "adjudicate", "refused"]
 
-SCALE = 5.0  # px per mm of the canonical (corrected) page image
+SCALE = 4.0  # px per mm of the canonical (corrected) page image
+REDUCE_FROM = 700  # px across the page: a scan twice as wide or more is read at half size (~100 dpi)
 BOX_INSET = 1.1  # mm inside the printed box edge: the 1 pt border and registration error stay outside
 WRITE_IN_LEFT = MARGIN + 30.0 + 0.8  # the printed name line runs from MARGIN+30 to CHOICE_CENTRES[0]-16
 WRITE_IN_RIGHT = CHOICE_CENTRES[0] - 16.0 - 0.5
@@ -166,22 +168,51 @@ class ScanError(ValueError):
 
 
 def load_gray(image: Any) -> np.ndarray:
-    """A grayscale uint8 array from an array (gray or BGR), a PIL image, encoded bytes or a file path."""
+    """A grayscale uint8 array from an array (gray or BGR), a PIL image, encoded bytes or a file path.
+
+    Scans finer than about 180 dpi are reduced while decoding (JPEG's own DCT scaling): ~100 dpi is plenty for
+    7 mm boxes and a 26 mm QR code, and it keeps reading fast.
+    """
     if isinstance(image, np.ndarray):
-        if image.ndim == 3:
-            return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        return np.ascontiguousarray(image, dtype=np.uint8)
-    if isinstance(image, bytes | bytearray | memoryview):
-        arr = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_GRAYSCALE)
-        if arr is None:
-            raise ScanError(Reason("unreadable", "无法解码图像文件", "the image file cannot be decoded"))
-        return arr
+        arr = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else np.asarray(image, dtype=np.uint8)
+        return _reduce(arr)
     if hasattr(image, "convert"):  # PIL
-        return np.asarray(image.convert("L"), dtype=np.uint8)
-    arr = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+        return _reduce(np.asarray(image.convert("L"), dtype=np.uint8))
+    if not isinstance(image, bytes | bytearray | memoryview):
+        try:
+            with open(image, "rb") as fh:
+                image = fh.read()
+        except OSError:
+            raise ScanError(
+                Reason("unreadable", f"无法读取图像文件 {image}", f"cannot read the image file {image}")
+            ) from None
+    data = np.frombuffer(image, np.uint8)
+    flag = cv2.IMREAD_GRAYSCALE
+    try:
+        from PIL import Image
+
+        width = Image.open(io.BytesIO(bytes(image))).size[0]
+        flag = (
+            cv2.IMREAD_REDUCED_GRAYSCALE_4
+            if width >= 4 * REDUCE_FROM
+            else cv2.IMREAD_REDUCED_GRAYSCALE_2
+            if width >= 2 * REDUCE_FROM
+            else flag
+        )
+    except Exception:
+        pass
+    arr = cv2.imdecode(data, flag)
     if arr is None:
-        raise ScanError(Reason("unreadable", f"无法读取图像文件 {image}", f"cannot read the image file {image}"))
+        raise ScanError(Reason("unreadable", "无法解码图像文件", "the image file cannot be decoded"))
     return arr
+
+
+def _reduce(arr: np.ndarray) -> np.ndarray:
+    factor = arr.shape[1] // REDUCE_FROM
+    if factor < 2:
+        return np.ascontiguousarray(arr)
+    size = (arr.shape[1] // factor, arr.shape[0] // factor)
+    return cv2.resize(arr, size, interpolation=cv2.INTER_AREA)
 
 
 # --- registration ----------------------------------------------------------------------------------
@@ -199,16 +230,19 @@ def _find_fiducials(gray: np.ndarray) -> tuple[np.ndarray, float]:
     f = small_scale / est
     small = cv2.resize(gray, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
     _t, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    _n, _labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
     side = 7.0 * small_scale
-    candidates: list[tuple[float, float]] = []
-    for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        if not (0.65 * side <= bw <= 1.5 * side and 0.65 * side <= bh <= 1.5 * side):
-            continue
-        if not (0.45 * side * side <= area <= 1.8 * side * side) or area < 0.72 * bw * bh:
-            continue
-        candidates.append((float(centroids[i][0]), float(centroids[i][1])))
+    bw, bh, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    keep = (
+        (bw >= 0.65 * side)
+        & (bw <= 1.5 * side)
+        & (bh >= 0.65 * side)
+        & (bh <= 1.5 * side)
+        & (area >= 0.45 * side * side)
+        & (area <= 1.8 * side * side)
+        & (area >= 0.72 * bw * bh)
+    )
+    candidates = [(float(x), float(y)) for x, y in centroids[1:][keep]]
     sh, sw = small.shape
     corners = [(0.0, 0.0), (sw, 0.0), (0.0, sh), (sw, sh)]
     found: list[tuple[float, float]] = []
@@ -288,14 +322,18 @@ def _px(r: Rect, inset: float = 0.0) -> tuple[int, int, int, int]:
     )
 
 
-def _darkness(page: np.ndarray) -> np.ndarray:
-    """``1 - pixel / local paper white`` over the canonical page, as float32 in [0, 1]."""
+def _lightness(page: np.ndarray) -> np.ndarray:
+    """``255 × pixel / local paper white`` over the canonical page (uint8): 255 is paper, 0 is black.
+
+    The paper white is the brightest level within 15 mm (larger than a filled box), smoothed: a crease shadow or a
+    grey scan lowers it, so darkness is always measured against the paper around the box.
+    """
     small = cv2.resize(page, (round(PAGE_W), round(PAGE_H)), interpolation=cv2.INTER_AREA)  # 1 px per mm
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     paper = cv2.GaussianBlur(paper, (0, 0), 3)
+    paper = np.maximum(paper, 40)
     paper = cv2.resize(paper, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_LINEAR)
-    paper = np.maximum(paper.astype(np.float32), 40.0)
-    return np.clip(1.0 - page.astype(np.float32) / paper, 0.0, 1.0)
+    return cv2.divide(page, paper, scale=255)
 
 
 def _classify(trace: float, ink: float, t: Thresholds) -> BoxStatus:
@@ -410,9 +448,9 @@ def _read(
     page = cv2.warpPerspective(
         gray, hom, (width, height), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderValue=255
     )
-    dark = _darkness(page)
-    trace_mask = dark >= t.trace
-    ink_mask = dark >= t.ink
+    light = _lightness(page)
+    trace_mask = light <= round(255 * (1 - t.trace))
+    ink_mask = light <= round(255 * (1 - t.ink))
 
     reading = SheetReading(
         status="read",
@@ -422,7 +460,8 @@ def _read(
         upside_down=upside_down,
         scale=px_per_mm,
     )
-    top_vec = (pts[0] - pts[1]) if upside_down else (pts[1] - pts[0])
+    # Skew, clockwise on the image, apart from the half turn of a sheet fed upside down.
+    top_vec = pts[1] - pts[0]
     reading.rotation_deg = math.degrees(math.atan2(top_vec[1], top_vec[0]))
 
     candidate_ids = exp.candidate_ids
@@ -435,9 +474,10 @@ def _read(
             inside_trace = float(trace_mask[y0:y1, x0:x1].mean())
             inside_ink = float(ink_mask[y0:y1, x0:x1].mean())
             bx0, by0, bx1, by1 = _px(box, -0.25)
-            ring = dark[by0:by1, bx0:bx1]
-            inner = dark[by0 + 4 : by1 - 4, bx0 + 4 : bx1 - 4]
-            border = (float(ring.sum()) - float(inner.sum())) / max(1, ring.size - inner.size)
+            ring = light[by0:by1, bx0:bx1]
+            inner = light[by0 + 3 : by1 - 3, bx0 + 3 : bx1 - 3]
+            lit = (float(ring.sum(dtype=np.int64)) - float(inner.sum(dtype=np.int64))) / max(1, ring.size - inner.size)
+            border = 1 - lit / 255
             if border < t.border_min:
                 weak_border += 1
             reading.boxes.append(
@@ -451,8 +491,9 @@ def _read(
             y_bot = round((row.name_box.y + row.name_box.h - 0.8) * SCALE)
             l0, l1 = round((ly - 0.8) * SCALE), round((ly + 0.8) * SCALE)
             xa, xb = round(WRITE_IN_LEFT * SCALE), round(WRITE_IN_RIGHT * SCALE)
-            region = np.concatenate([dark[y_top:l0, xa:xb].ravel(), dark[l1:y_bot, xa:xb].ravel()])
-            if float((region >= t.write_in_trace).mean()) >= t.write_in_min:
+            level = round(255 * (1 - t.write_in_trace))
+            region = np.concatenate([light[y_top:l0, xa:xb].ravel(), light[l1:y_bot, xa:xb].ravel()])
+            if float((region <= level).mean()) >= t.write_in_min:
                 reading.write_in_rows_with_ink.append(row.index)
     if weak_border > len(reading.boxes) // 4:
         raise ScanError(

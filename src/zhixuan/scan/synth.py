@@ -122,8 +122,18 @@ def demo_expected(
     return ExpectedBallot(ballot_layout(spec), ids)
 
 
+_RASTERS: dict[tuple[BallotSpec, int], np.ndarray] = {}
+
+
 def rasterise(layout: BallotLayout, dpi: int) -> np.ndarray:
-    """The printed ballot as poppler renders it, grayscale uint8."""
+    """The printed ballot as poppler renders it, grayscale uint8 (kept per ballot and resolution)."""
+    key = (layout.spec, dpi)
+    if key not in _RASTERS:
+        _RASTERS[key] = _rasterise(layout, dpi)
+    return _RASTERS[key]
+
+
+def _rasterise(layout: BallotLayout, dpi: int) -> np.ndarray:
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("pdftoppm (poppler-utils) is needed to rasterise the ballot PDF")
     png = subprocess.run(
@@ -304,8 +314,12 @@ class Synth:
             return None
 
         rows_by_index = {r.index: r for r in layout.rows}
-        if rng.random() < m.p_double:
-            spot = free_box()
+        if rng.random() < m.p_double:  # a second box marked in a row that already has a mark
+            taken = sorted({r for r, _c in state})
+            spot = None
+            if taken:
+                r = taken[int(rng.integers(len(taken)))]
+                spot = next(((r, c) for c in rng.permutation(CHOICES) if (r, c) not in state), None)
             if spot:
                 self._mark(ink, rng, rows_by_index[spot[0]].boxes[spot[1]], "tick", value, width)  # type: ignore[index]
                 state[spot] = BoxTruth(spot[0], spot[1], True, False, "tick")
