@@ -96,6 +96,7 @@ def _page(
     outcome = election_outcome(election)
     names = dict(Member.objects.filter(election=election).values_list("number", "name"))
     by_names = [(n, names.get(n, n)) for n in petition.by_candidates]
+    by_result = selectors.by_election_result(petition, outcome)
     ctx: dict[str, Any] = {
         "election": election,
         "petition": petition,
@@ -116,7 +117,9 @@ def _page(
         "decisions": selectors.recall_decisions(petition, outcome),
         "verdict": selectors.vote_decision(petition, outcome),
         "by_section": selectors.by_election_section(petition, outcome),
-        "by_result": selectors.by_election_result(petition, outcome),
+        "by_result": by_result,
+        "by_winners": [names.get(n, n) for n in (by_result or {}).get("winners", [])],
+        "vote_fields": actions.VOTE_FIELDS,
         "problems": outcome.problems,
         "can_run": access.can_run_election(request.user, election),
         "can_count": selectors.can_count(request.user, election),
