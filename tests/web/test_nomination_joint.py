@@ -48,7 +48,7 @@ def test_n2_nineteen_signatures_do_not_nominate_twenty_do(
     assert (check.valid, len(check.valid_signatures)) == (False, 19)
     assert (
         check.decision.zh
-        == "联名推荐 王建 任 secretary 不成立：有效联名 19 人 < 20 人（签名 19 个，不在名册 0 个，重复 0 个）"
+        == "联名推荐 王建 任 党委书记 不成立：有效联名 19 人 < 20 人（签名 19 个，不在名册 0 个，重复 0 个）"
     )
     page = staff_client.get(f"/elections/{election.pk}/nominations/routes/{route.pk}/signatures/").content.decode()
     assert "19 / 20" in page and "有效联名 19 人 &lt; 20 人" in page
@@ -66,7 +66,7 @@ def test_n2_nineteen_signatures_do_not_nominate_twenty_do(
     assert outcome.outcome("qualified") == {"secretary": ["A001"], "deputy_secretary": [], "member": []}
     nomination = outcome.section("nomination")
     assert nomination is not None
-    assert any(d.zh == "王建 经 联名推荐（有效联名 20 人） 成为 secretary 提名人选" for d in nomination.decisions)
+    assert any(d.zh == "王建 经 联名推荐（有效联名 20 人） 成为 党委书记 提名人选" for d in nomination.decisions)
     assert actions_of(election).count("nomination.add_signatures") == 2
 
 

@@ -88,7 +88,7 @@ def test_n3_a_third_position_is_refused_by_the_core_and_nothing_is_stored(electi
     assert response.status_code == 422
     page = response.content.decode()
     # The core's N3 decision, in its words: the third preference exceeds the limit of 2.
-    assert "第 3 志愿 member 超过每人最多报名 2 个职位的限制，不予受理 (N3)" in page
+    assert "第 3 志愿 党委委员 超过每人最多报名 2 个职位的限制，不予受理 (N3)" in page
     assert Applicant.objects.count() == 0
     assert "nomination.submit_application" not in actions_of(election)
 
@@ -194,7 +194,7 @@ def test_staff_add_an_organisation_route_and_withdraw(election: Any, county_admi
 
     nomination = election_outcome(election).section("nomination")
     assert nomination is not None
-    assert any(d.zh == "王建 经 自荐、组织推荐（镇机关党支部） 成为 secretary 提名人选" for d in nomination.decisions)
+    assert any(d.zh == "王建 经 自荐、组织推荐（镇机关党支部） 成为 党委书记 提名人选" for d in nomination.decisions)
     client.post(f"{base}/withdraw/", {"reason": "个人原因"})
     applicant.refresh_from_db()
     assert applicant.withdrawn_at is not None

@@ -52,8 +52,8 @@ def review(client: Client, election: Any, number: str, verdict: str, reason: str
 
 def test_n4_the_review_page_shows_the_cores_automatic_check(election: Any, staff: Client) -> None:
     page = staff.get(f"/elections/{election.pk}/review/").content.decode()
-    assert "王建 符合 secretary 职位资格条件" in page
-    assert "李建（secretary）：党龄 1 年，不满 3 年" in page
+    assert "王建 符合 党委书记 职位资格条件" in page
+    assert "李建（党委书记）：党龄 1 年，不满 3 年" in page
     assert "李建 不符合 secretary 职位资格条件：党龄 1 年，不满 3 年" in page
 
 
@@ -80,7 +80,7 @@ def test_n4_a_failed_condition_cannot_be_declared_qualified(election: Any, staff
     with pytest.raises(ValidationError) as caught:
         do_record_review(qingquan_staff, applicant=applicant, position=secretary, qualified=True)
     assert "李建 不符合资格条件，不能认定为合格：" in caught.value.messages
-    assert "李建（secretary）：党龄 1 年，不满 3 年 (N4)" in caught.value.messages
+    assert "李建（党委书记）：党龄 1 年，不满 3 年 (N4)" in caught.value.messages
     assert not ReviewDecision.objects.exists()
 
 
@@ -157,14 +157,14 @@ def test_n4_an_upheld_objection_disqualifies_the_nominee(election: Any, staff: C
     outcome = election_outcome(election)
     assert outcome.outcome("qualified") == {"secretary": ["A001"], "deputy_secretary": [], "member": []}
     notice_page = Client().get(f"/public/elections/{election.pk}/notice/").content.decode()
-    assert "张建（secretary）公示期间异议成立：任村支书期间违规发放补贴，取消资格" in notice_page
-    assert "王建（secretary）公示期间异议经核查不成立，资格审查结论不变" in notice_page
+    assert "张建（党委书记）公示期间异议成立：任村支书期间违规发放补贴，取消资格" in notice_page
+    assert "王建（党委书记）公示期间异议经核查不成立，资格审查结论不变" in notice_page
     assert '<span class="zx-rule">N4</span>' in notice_page
     # The working group's own not-qualified decision (李建) is not presented as a public objection.
     assert "李建" not in notice_page
     staff_page = staff.get(f"/elections/{election.pk}/review/").content.decode()
-    assert "张建（secretary）公示期间异议成立：任村支书期间违规发放补贴，取消资格" in staff_page
-    assert "李建（secretary）公示期间异议成立" not in staff_page
+    assert "张建（党委书记）公示期间异议成立：任村支书期间违规发放补贴，取消资格" in staff_page
+    assert "李建（党委书记）公示期间异议成立" not in staff_page
 
 
 def test_n4_objections_are_refused_after_the_window(election: Any, staff: Client, qingquan_staff: Any) -> None:

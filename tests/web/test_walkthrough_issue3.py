@@ -564,10 +564,9 @@ def _walkthrough(
                             "王建国": "7.50%"}  # fmt: skip
         r5 = staff.locator("li", has_text="该职位无效").first.inner_text()
         assert "1 张推荐票" in r5 and "R5" in r5  # the 10th paper ballot (R5)
-        # BUG: the Chinese R5 and R3 sentences name the group and the positions by their ids ("members：1 张推荐票对
-        # secretary 推荐超过 1 人", "secretary：提名人选 3 名…") instead of 党员 / 党委书记. Correct behaviour:
-        # assert "secretary" not in r5 and "members" not in r5
-        # assert "secretary" not in staff.locator("#section-selection").inner_text()
+        # The core's sentences name groups and positions in Chinese (党员, 党委书记), not by their ids.
+        assert "secretary" not in r5 and "members" not in r5 and "党员" in r5 and "党委书记" in r5
+        assert "secretary" not in staff.locator("#section-selection").inner_text()
         preliminary = staff.locator("#preliminary").inner_text()
         assert "王建国" in preliminary and "李明" in preliminary and "王建国" not in preliminary.split("副书记")[-1]
         shot(staff, "recommendation-results")

@@ -89,8 +89,10 @@ def check_joint_nominations(
                         rule="N2",
                         code="signature_unlisted",
                         subject=signatory,
-                        zh=f"联名推荐 {nominee}（{nomination.position}）：{who} 不在推荐人名册中，签名无效",
-                        en=f"joint nomination of {nominee} ({nomination.position}): {who} is not on "
+                        zh=f"联名推荐 {nominee}（{display_name(nomination.position, names)}）：{who} 不在推荐人名册"
+                        f"中，签名无效",
+                        en=f"joint nomination of {nominee} ("
+                        f"{display_name(nomination.position, names)}): {who} is not on "
                         "the roster of recommenders; signature invalid",
                         facts={"nominee": nomination.nominee, "position": nomination.position},
                     )
@@ -103,9 +105,11 @@ def check_joint_nominations(
                         rule="N2",
                         code="signature_duplicate",
                         subject=signatory,
-                        zh=f"联名推荐 {nominee}（{nomination.position}）：{who} 已为该职位联名推荐 "
+                        zh=f"联名推荐 {nominee}（{display_name(nomination.position, names)}）：{who} 已为该职位联名"
+                        f"推荐 "
                         f"{first}，同一职位只能签名一次，此签名无效",
-                        en=f"joint nomination of {nominee} ({nomination.position}): {who} already signed "
+                        en=f"joint nomination of {nominee} ("
+                        f"{display_name(nomination.position, names)}): {who} already signed "
                         f"for this position (nominating {first}); signature invalid",
                         facts={
                             "nominee": nomination.nominee,
@@ -137,8 +141,9 @@ def check_joint_nominations(
                 rule="N2",
                 code="joint_nomination_valid",
                 subject=nomination.nominee,
-                zh=f"联名推荐 {nominee} 任 {nomination.position}：有效联名 {len(valid)} 人 ≥ {minimum} 人" + detail_zh,
-                en=f"joint nomination of {nominee} for {nomination.position}: {len(valid)} valid "
+                zh=f"联名推荐 {nominee} 任 "
+                f"{display_name(nomination.position, names)}：有效联名 {len(valid)} 人 ≥ {minimum} 人" + detail_zh,
+                en=f"joint nomination of {nominee} for {display_name(nomination.position, names)}: {len(valid)} valid "
                 f"signatories ≥ {minimum}" + detail_en,
                 facts=facts,
             )
@@ -147,9 +152,10 @@ def check_joint_nominations(
                 rule="N2",
                 code="joint_nomination_invalid",
                 subject=nomination.nominee,
-                zh=f"联名推荐 {nominee} 任 {nomination.position} 不成立："
+                zh=f"联名推荐 {nominee} 任 {display_name(nomination.position, names)} 不成立："
                 f"有效联名 {len(valid)} 人 < {minimum} 人" + detail_zh,
-                en=f"joint nomination of {nominee} for {nomination.position} fails: {len(valid)} valid "
+                en=f"joint nomination of {nominee} for "
+                f"{display_name(nomination.position, names)} fails: {len(valid)} valid "
                 f"signatories < {minimum}" + detail_en,
                 facts=facts,
             )
@@ -234,8 +240,8 @@ def nomination_records(entries: Iterable[RouteEntry], names: Names | None = None
                 rule="N2",
                 code="nominated",
                 subject=nominee,
-                zh=f"{who} 经 {zh_routes} 成为 {position} 提名人选",
-                en=f"{who} nominated for {position} by {en_routes}",
+                zh=f"{who} 经 {zh_routes} 成为 {display_name(position, names)} 提名人选",
+                en=f"{who} nominated for {display_name(position, names)} by {en_routes}",
                 facts=facts,
             )
         else:
@@ -243,8 +249,8 @@ def nomination_records(entries: Iterable[RouteEntry], names: Names | None = None
                 rule="N2",
                 code="not_nominated",
                 subject=nominee,
-                zh=f"{who} 未成为 {position} 提名人选：{zh_routes}",
-                en=f"{who} not nominated for {position}: {en_routes}",
+                zh=f"{who} 未成为 {display_name(position, names)} 提名人选：{zh_routes}",
+                en=f"{who} not nominated for {display_name(position, names)}: {en_routes}",
                 facts=facts,
             )
         records.append(NominationRecord(nominee, position, tuple(routes), nominated, decision))
@@ -291,8 +297,8 @@ def check_application(application: Application, settings: Settings, names: Names
                     rule="N3",
                     code="application_duplicate",
                     subject=application.applicant,
-                    zh=f"{who}：第 {rank} 志愿 {position} 与前面的志愿重复，不予受理",
-                    en=f"{who}: preference {rank} ({position}) repeats an earlier one; refused",
+                    zh=f"{who}：第 {rank} 志愿 {display_name(position, names)} 与前面的志愿重复，不予受理",
+                    en=f"{who}: preference {rank} ({display_name(position, names)}) repeats an earlier one; refused",
                     facts=facts,
                 )
             )
@@ -303,21 +309,24 @@ def check_application(application: Application, settings: Settings, names: Names
                     rule="N3",
                     code="application_over_limit",
                     subject=application.applicant,
-                    zh=f"{who}：第 {rank} 志愿 {position} 超过每人最多报名 {max_positions} 个职位的限制，不予受理",
-                    en=f"{who}: preference {rank} ({position}) exceeds the limit of {max_positions} "
+                    zh=f"{who}：第 {rank} 志愿 {display_name(position, names)} 超过每人最多报名 {max_positions} 个"
+                    f"职位的限制，不予受理",
+                    en=f"{who}: preference {rank} ("
+                    f"{display_name(position, names)}) exceeds the limit of {max_positions} "
                     "positions per applicant; refused",
                     facts=facts,
                 )
             )
         else:
             accepted.append(position)
+    shown = [display_name(p, names) for p in accepted]
     decisions.append(
         Decision(
             rule="N3",
             code="application_accepted" if accepted else "application_refused",
             subject=application.applicant,
-            zh=f"{who}：受理 {len(accepted)} 个职位（按志愿顺序：{'、'.join(accepted) or '无'}）",
-            en=f"{who}: {len(accepted)} positions accepted in order of preference: {', '.join(accepted) or 'none'}",
+            zh=f"{who}：受理 {len(accepted)} 个职位（按志愿顺序：{'、'.join(shown) or '无'}）",
+            en=f"{who}: {len(accepted)} positions accepted in order of preference: {', '.join(shown) or 'none'}",
             facts={
                 "accepted": tuple(accepted),
                 "refused": tuple(refused),
@@ -459,7 +468,7 @@ def _failures(facts: ApplicantFacts, q: Qualifications) -> list[tuple[Condition,
     return out
 
 
-def review_qualification(facts: ApplicantFacts, conditions: Qualifications) -> Review:
+def review_qualification(facts: ApplicantFacts, conditions: Qualifications, names: Names | None = None) -> Review:
     """N4: review one applicant against one position's conditions."""
     position = conditions.position
     base = {"applicant": facts.applicant, "position": position}
@@ -475,8 +484,9 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications) -> R
                 rule="N4",
                 code="condition_failed",
                 subject=facts.applicant,
-                zh=f"{facts.name}（{position}）：{reason}",
-                en=f"{facts.name} ({position}): not a full member with intact rights (P1); cannot stand",
+                zh=f"{facts.name}（{display_name(position, names)}）：{reason}",
+                en=f"{facts.name} ("
+                f"{display_name(position, names)}): not a full member with intact rights (P1); cannot stand",
                 facts={**base, "condition": Condition.PARTY_STANDING.value, "status": str(facts.status)},
             )
         )
@@ -490,8 +500,10 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications) -> R
                     rule="N4",
                     code="condition_relaxed",
                     subject=facts.applicant,
-                    zh=f"{facts.name}（{position}）：{zh}，但本次选举已放宽{CONDITION_ZH[condition]}条件",
-                    en=f"{facts.name} ({position}): {en}, but the procedure relaxes this condition",
+                    zh=f"{facts.name}（{display_name(position, names)}）：{zh}，但本次选举已放宽"
+                    f"{CONDITION_ZH[condition]}条件",
+                    en=f"{facts.name} ("
+                    f"{display_name(position, names)}): {en}, but the procedure relaxes this condition",
                     facts={**base, "condition": condition.value},
                 )
             )
@@ -502,8 +514,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications) -> R
                     rule="N4",
                     code="condition_failed",
                     subject=facts.applicant,
-                    zh=f"{facts.name}（{position}）：{zh}",
-                    en=f"{facts.name} ({position}): {en}",
+                    zh=f"{facts.name}（{display_name(position, names)}）：{zh}",
+                    en=f"{facts.name} ({display_name(position, names)}): {en}",
                     facts={**base, "condition": condition.value},
                 )
             )
@@ -516,8 +528,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications) -> R
                 rule="N4",
                 code="qualified",
                 subject=facts.applicant,
-                zh=f"{facts.name} 符合 {position} 职位资格条件{note}",
-                en=f"{facts.name} qualifies for {position}",
+                zh=f"{facts.name} 符合 {display_name(position, names)} 职位资格条件{note}",
+                en=f"{facts.name} qualifies for {display_name(position, names)}",
                 facts={**base, "relaxed": tuple(relaxed_used)},
             )
         )
@@ -527,8 +539,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications) -> R
                 rule="N4",
                 code="not_qualified",
                 subject=facts.applicant,
-                zh=f"{facts.name} 不符合 {position} 职位资格条件：{'；'.join(reasons)}",
-                en=f"{facts.name} does not qualify for {position}",
+                zh=f"{facts.name} 不符合 {display_name(position, names)} 职位资格条件：{'；'.join(reasons)}",
+                en=f"{facts.name} does not qualify for {display_name(position, names)}",
                 facts={**base, "reasons": tuple(reasons)},
             )
         )
@@ -574,8 +586,8 @@ def apply_objections(
                 rule="N4",
                 code="review_not_qualified",
                 subject=objection.applicant,
-                zh=f"{who}（{objection.position}）{reason}",
-                en=f"{who} ({objection.position}): not qualified on review ({objection.reason})",
+                zh=f"{who}（{display_name(objection.position, names)}）{reason}",
+                en=f"{who} ({display_name(objection.position, names)}): not qualified on review ({objection.reason})",
                 facts=facts,
             )
             updated[index[key]] = replace(
@@ -590,8 +602,9 @@ def apply_objections(
                 rule="N4",
                 code="objection_upheld",
                 subject=objection.applicant,
-                zh=f"{who}（{objection.position}）公示期间{reason}，取消资格",
-                en=f"{who} ({objection.position}): objection upheld ({objection.reason}); disqualified",
+                zh=f"{who}（{display_name(objection.position, names)}）公示期间{reason}，取消资格",
+                en=f"{who} ("
+                f"{display_name(objection.position, names)}): objection upheld ({objection.reason}); disqualified",
                 facts=facts,
             )
             updated[index[key]] = replace(
@@ -605,8 +618,8 @@ def apply_objections(
                 rule="N4",
                 code="objection_dismissed",
                 subject=objection.applicant,
-                zh=f"{who}（{objection.position}）公示期间异议经核查不成立，资格审查结论不变",
-                en=f"{who} ({objection.position}): objection dismissed; review outcome unchanged",
+                zh=f"{who}（{display_name(objection.position, names)}）公示期间异议经核查不成立，资格审查结论不变",
+                en=f"{who} ({display_name(objection.position, names)}): objection dismissed; review outcome unchanged",
                 facts=facts,
             )
             updated[index[key]] = replace(review, decisions=(*review.decisions, decision))

@@ -105,6 +105,7 @@ def tally_ballots(
     seats: Mapping[str, int],
     *,
     max_per_position: int | None = None,
+    names: Names | None = None,
 ) -> Tally:
     """R5: count ballots per group and position.
 
@@ -158,9 +159,11 @@ def tally_ballots(
                         rule="R5",
                         code="over_recommended",
                         subject=f"{group}/{position}",
-                        zh=f"{group}：{invalid[key]} 张推荐票对 {position} 推荐超过 {allowed} 人，"
+                        zh=f"{display_name(group, names)}：{invalid[key]} 张推荐票对 "
+                        f"{display_name(position, names)} 推荐超过 {allowed} 人，"
                         f"该职位无效（其他职位照常计票）",
-                        en=f"{group}: {invalid[key]} ballots recommend more than {allowed} for {position}; "
+                        en=f"{display_name(group, names)}: {invalid[key]} ballots recommend more than {allowed}"
+                        f" for {display_name(position, names)}; "
                         "invalid for that position only",
                         facts={
                             "group": group,
@@ -177,8 +180,11 @@ def tally_ballots(
                         rule="R5",
                         code="unknown_nominee_ignored",
                         subject=f"{group}/{position}",
-                        zh=f"{group}：{position} 的推荐票中有 {ignored[key]} 个所推荐的人不是该职位提名人选，不计票",
-                        en=f"{group}: {ignored[key]} names recommended for {position} are not nominees "
+                        zh=f"{display_name(group, names)}："
+                        f"{display_name(position, names)} 的推荐票中有 {ignored[key]} 个所推荐的人不是该职位提名人"
+                        f"选，不计票",
+                        en=f"{display_name(group, names)}: {ignored[key]} names recommended for "
+                        f"{display_name(position, names)} are not nominees "
                         "for it and were not counted",
                         facts={"group": group, "position": position, "ignored": ignored[key]},
                     )
@@ -245,8 +251,10 @@ def score_stage(
                         rule="R1",
                         code="group_no_valid_ballots",
                         subject=f"{stage}/{group}/{position}",
-                        zh=f"{stage}：{group} 对 {position} 没有有效推荐票，该组（权重 {percent(w[group])}）计 0 分",
-                        en=f"{stage}: {group} cast no valid ballots for {position}; the group "
+                        zh=f"{stage}：{display_name(group, names)} 对 "
+                        f"{display_name(position, names)} 没有有效推荐票，该组（权重 {percent(w[group])}）计 0 分",
+                        en=f"{stage}: {display_name(group, names)} cast no valid ballots for "
+                        f"{display_name(position, names)}; the group "
                         f"(weight {percent(w[group])}) contributes 0",
                         facts={"stage": stage, "group": group, "position": position, "weight": w[group]},
                     )
@@ -262,7 +270,7 @@ def score_stage(
                 n_for = votes.get(key, {}).get(nominee, 0)
                 if n_valid:
                     score += weight * Fraction(n_for, n_valid)
-                parts_zh.append(f"{group} {percent(weight)}×{n_for}/{n_valid}")
+                parts_zh.append(f"{display_name(group, names)} {percent(weight)}×{n_for}/{n_valid}")
                 facts[f"weight:{group}"] = weight
                 facts[f"for:{group}"] = n_for
                 facts[f"valid:{group}"] = n_valid
@@ -274,8 +282,8 @@ def score_stage(
                     rule="R1",
                     code="stage_score",
                     subject=nominee,
-                    zh=f"{who}（{position}）{stage}得分 {percent(score)} = {' + '.join(parts_zh)}",
-                    en=f"{who} ({position}) {stage} score {percent(score)}",
+                    zh=f"{who}（{display_name(position, names)}）{stage}得分 {percent(score)} = {' + '.join(parts_zh)}",
+                    en=f"{who} ({display_name(position, names)}) {stage} score {percent(score)}",
                     facts=facts,
                 )
             )
@@ -323,8 +331,10 @@ def combine_stages(
                             rule="R2",
                             code="not_in_stage",
                             subject=nominee,
-                            zh=f"{display_name(nominee, names)}（{position}）未参加{stage_name}，该阶段计 0 分",
-                            en=f"{display_name(nominee, names)} ({position}) was not in stage {stage_name}; "
+                            zh=f"{display_name(nominee, names)}（"
+                            f"{display_name(position, names)}）未参加{stage_name}，该阶段计 0 分",
+                            en=f"{display_name(nominee, names)} ("
+                            f"{display_name(position, names)}) was not in stage {stage_name}; "
                             "scores 0 there",
                             facts={"position": position, "stage": stage_name},
                         )
@@ -342,8 +352,8 @@ def combine_stages(
                     rule="R2",
                     code="combined_score",
                     subject=nominee,
-                    zh=f"{who}（{position}）{label}得分 {percent(total)} = {' + '.join(parts)}",
-                    en=f"{who} ({position}) combined score {percent(total)}",
+                    zh=f"{who}（{display_name(position, names)}）{label}得分 {percent(total)} = {' + '.join(parts)}",
+                    en=f"{who} ({display_name(position, names)}) combined score {percent(total)}",
                     facts=facts,
                 )
             )
@@ -544,10 +554,13 @@ def select_preliminary(
                             rule="R4",
                             code="kept_higher_preference",
                             subject=nominee,
-                            zh=f"{who} 同时进入 {keep} 和 {p} 的初步人选，按志愿保留 {keep}"
-                            f"（第 {order.index(keep) + 1} 志愿），{p} 的名额依次递补",
-                            en=f"{who} was in the pools for {keep} and {p}; keeps {keep} (preference "
-                            f"{order.index(keep) + 1}); the next nominee for {p} moves up",
+                            zh=f"{who} 同时进入 {display_name(keep, names)} 和 {display_name(p, names)} 的初步人选"
+                            f"，按志愿保留 "
+                            f"{display_name(keep, names)}"
+                            f"（第 {order.index(keep) + 1} 志愿），{display_name(p, names)} 的名额依次递补",
+                            en=f"{who} was in the pools for {display_name(keep, names)} and "
+                            f"{display_name(p, names)}; keeps {display_name(keep, names)} (preference "
+                            f"{order.index(keep) + 1}); the next nominee for {display_name(p, names)} moves up",
                             facts={
                                 "kept_position": keep,
                                 "dropped_position": p,
@@ -571,8 +584,10 @@ def select_preliminary(
                         rule="R4",
                         code="moved_up",
                         subject=n,
-                        zh=f"{who} 递补进入 {p} 初步人选（{freed} 保留其他志愿职位）",
-                        en=f"{who} moves up into the pool for {p} ({freed} kept another position)",
+                        zh=f"{who} 递补进入 {display_name(p, names)} 初步人选（{display_name(freed, names)} 保留其"
+                        f"他志愿职位）",
+                        en=f"{who} moves up into the pool for {display_name(p, names)} ("
+                        f"{display_name(freed, names)} kept another position)",
                         facts={"position": p, "freed_by": tuple(dropped_for[p])},
                     )
                 )
@@ -596,9 +611,11 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code="pool_all_kept",
                 subject=p,
-                zh=f"{p}：提名人选 {len(pool.ranking)} 名，不超过按 1:{ratio} 应保留的 {pool.places} 名，"
+                zh=f"{display_name(p, names)}：提名人选 {len(pool.ranking)} 名，不超过按 1:{ratio} 应保留的 "
+                f"{pool.places} 名，"
                 "全部进入初步人选",
-                en=f"{p}: {len(pool.ranking)} nominees, not more than the {pool.places} places at 1:{ratio}; all kept",
+                en=f"{display_name(p, names)}: {len(pool.ranking)} nominees, not more than the {pool.places}"
+                f" places at 1:{ratio}; all kept",
                 facts=base,
             )
         )
@@ -610,10 +627,12 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code="cutoff_needs_lot",
                 subject=p,
-                zh=f"{p}：第 {pool.places} 名处 {len(lot.tied)} 人得分并列（{percent(lot.score)}）："
+                zh=f"{display_name(p, names)}：第 {pool.places} 名处 {len(lot.tied)} 人得分并列（"
+                f"{percent(lot.score)}）："
                 f"{tied_names}，"
                 f"需抽签决定剩余 {lot.places_left} 个名额",
-                en=f"{p}: {len(lot.tied)} nominees tie at the cut-off ({percent(lot.score)}): {tied_names}; "
+                en=f"{display_name(p, names)}: {len(lot.tied)} nominees tie at the cut-off ({percent(lot.score)}):"
+                f" {tied_names}; "
                 f"a lot must decide {lot.places_left} remaining places",
                 facts={**base, "tied": lot.tied, "places_left": lot.places_left, "score": lot.score},
             )
@@ -628,9 +647,11 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                     rule="R3",
                     code="cutoff_tie_kept",
                     subject=p,
-                    zh=f"{p}：第 {pool.places} 名处 {len(tied)} 人得分并列（{percent(kept_score)}），"
+                    zh=f"{display_name(p, names)}：第 {pool.places} 名处 {len(tied)} 人得分并列（"
+                    f"{percent(kept_score)}），"
                     f"全部保留，初步人选 {len(pool.kept)} 名",
-                    en=f"{p}: {len(tied)} nominees tie at the cut-off ({percent(kept_score)}); all kept, "
+                    en=f"{display_name(p, names)}: {len(tied)} nominees tie at the cut-off ("
+                    f"{percent(kept_score)}); all kept, "
                     f"{len(pool.kept)} in the pool",
                     facts={**base, "tied": tied, "score": kept_score},
                 )
@@ -641,9 +662,9 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                     rule="R3",
                     code="cutoff_lot_applied",
                     subject=p,
-                    zh=f"{p}：第 {pool.places} 名处并列者按抽签顺序确定："
+                    zh=f"{display_name(p, names)}：第 {pool.places} 名处并列者按抽签顺序确定："
                     f"{'、'.join(display_name(n, names) for n in tied if n in pool.kept)} 进入",
-                    en=f"{p}: the tie at the cut-off was decided by the drawn order",
+                    en=f"{display_name(p, names)}: the tie at the cut-off was decided by the drawn order",
                     facts={**base, "tied": tied, "score": kept_score},
                 )
             )
@@ -652,10 +673,11 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code="pool_selected",
                 subject=p,
-                zh=f"{p}：提名人选 {len(pool.ranking)} 名，职数 {pool.seats}，"
+                zh=f"{display_name(p, names)}：提名人选 {len(pool.ranking)} 名，职数 {pool.seats}，"
                 f"按 1:{ratio} 确定初步人选 {len(pool.kept)} 名"
                 f"（最低得分 {percent(kept_score)}）",
-                en=f"{p}: {len(pool.ranking)} nominees, {pool.seats} seats, 1:{ratio} keeps {len(pool.kept)} "
+                en=f"{display_name(p, names)}: {len(pool.ranking)} nominees, {pool.seats} seats, 1:{ratio} keeps "
+                f"{len(pool.kept)} "
                 f"(lowest kept score {percent(kept_score)})",
                 facts={**base, "lowest_kept": kept_score},
             )
@@ -672,8 +694,8 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code=code,
                 subject=r.nominee,
-                zh=f"{who}（{p}）排名第 {r.rank}，得分 {percent(r.score)}，{state_zh}",
-                en=f"{who} ({p}) ranked {r.rank} with {percent(r.score)}: {state_en}",
+                zh=f"{who}（{display_name(p, names)}）排名第 {r.rank}，得分 {percent(r.score)}，{state_zh}",
+                en=f"{who} ({display_name(p, names)}) ranked {r.rank} with {percent(r.score)}: {state_en}",
                 facts={"position": p, "rank": r.rank, "score": r.score},
             )
         )

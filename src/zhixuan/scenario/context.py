@@ -46,6 +46,12 @@ class RunContext:
     def name(self, ident: str) -> str:
         return self.names.get(ident, ident)
 
+    def text_names(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Names for the core's sentences: people, and positions (and ``extra``, e.g. groups) by
+        their Chinese names, so a decision reads "党委书记" rather than "secretary". People win a clash."""
+        positions = {p["id"]: p["name"] for p in self.doc["positions"]}
+        return {**positions, **(extra or {}), **self.names}
+
     def label(self, ident: str) -> str:
         """How a person appears in a report: the name, with the id when the name is not unique."""
         return self.name(ident)

@@ -46,16 +46,16 @@ def run_nomination(ctx: RunContext) -> None:
     section = Section("nomination", "报名、推荐与资格审查", "Registration, nomination and review")
     accepted: dict[str, tuple[str, ...]] = {}
     for app in applicants:
-        result = check_application(Application(app["id"], tuple(app["positions"])), ctx.settings, ctx.names)
+        result = check_application(Application(app["id"], tuple(app["positions"])), ctx.settings, ctx.text_names())
         accepted[app["id"]] = result.accepted
         section.decisions.extend(result.decisions)
 
     entries, joint = _routes(applicants, accepted)
     recommenders = ctx.rights | {r["id"] for r in ctx.doc["roster"].get("public_reps", [])}
-    for result in check_joint_nominations(joint, recommenders, ctx.settings, ctx.names):
+    for result in check_joint_nominations(joint, recommenders, ctx.settings, ctx.text_names()):
         section.decisions.extend(result.decisions)
         entries.append(result.route_entry())
-    records = nomination_records(entries, ctx.names)
+    records = nomination_records(entries, ctx.text_names())
     section.decisions.extend(r.decision for r in records)
     nominated = [(r.nominee, r.position) for r in records if r.nominated]
 
@@ -70,7 +70,7 @@ def run_nomination(ctx: RunContext) -> None:
         for o in ctx.doc.get("review", {}).get("objections", [])
     ]
     try:
-        reviews = list(apply_objections(reviews, objections, ctx.names))
+        reviews = list(apply_objections(reviews, objections, ctx.text_names()))
     except ValueError as exc:
         raise file_error(("review",), f"审查记录无效：{exc}", f"invalid review record: {exc}") from exc
     for review in reviews:
@@ -160,7 +160,7 @@ def _review(ctx: RunContext, index: int, position_id: str) -> Any:
         else Education.PRIMARY,
         identity=facts.get("identity", ""),
     )
-    return review_qualification(applicant_facts, qualifications)
+    return review_qualification(applicant_facts, qualifications, ctx.text_names())
 
 
 # Everyday spellings staff use beside the formal level names.

@@ -37,15 +37,16 @@ def run_recommendation(ctx: RunContext) -> None:
             f"stage:{stage['id']}", f"推荐环节：{stage['name']}", f"Recommendation stage: {stage['name']}"
         )
         weights = {g["id"]: _fraction(g["weight"], ("stages", s, "groups")) for g in stage["groups"]}
+        text = ctx.text_names({g["id"]: g["name"] for g in stage["groups"]})
         ballots = [RecommendationBallot(b["group"], b["picks"], b.get("count", 1)) for b in stage.get("ballots", [])]
         totals: list[GroupTotals] = []
         if ballots:
-            tally = tally_ballots(ballots, nominees, seats)
+            tally = tally_ballots(ballots, nominees, seats, names=text)
             section.decisions.extend(tally.decisions)
             totals.extend(tally.totals)
         totals += [GroupTotals(t["group"], t["position"], t["valid"], t["for"]) for t in stage.get("totals", [])]
         try:
-            result = score_stage(stage["name"], weights, totals, nominees, ctx.names)
+            result = score_stage(stage["name"], weights, totals, nominees, text)
         except ValueError as exc:
             raise file_error(("stages", s), f"推荐环节数据无效：{exc}", f"invalid stage data: {exc}") from exc
         section.decisions.extend(result.decisions)
@@ -57,7 +58,7 @@ def run_recommendation(ctx: RunContext) -> None:
     if len(scored) > 1:
         section = Section("combined", "综合得分（加权合成）", "Combined score (weighted)")
         try:
-            combined = combine_stages(stage_weights, scored, ctx.names)
+            combined = combine_stages(stage_weights, scored, ctx.text_names())
         except ValueError as exc:
             raise file_error(("stages",), f"环节权重无效：{exc}", f"invalid stage weights: {exc}") from exc
         section.decisions.extend(combined.decisions)
@@ -82,7 +83,7 @@ def _select(ctx: RunContext, combined: StageScores, seats: Mapping[str, int]) ->
             cutoff_tie=ctx.settings.cutoff_tie,
             drawn=drawn,
             preferences=preferences,
-            names=ctx.names,
+            names=ctx.text_names(),
         )
 
     selection = select(None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhixuan.rules import people
 from zhixuan.rules.decision import Decision
@@ -25,7 +25,7 @@ from zhixuan.rules.nomination import (
     check_joint_nominations,
 )
 from zhixuan.rules.settings import Settings, preset_settings
-from zhixuan.web.elections.models import Election, Position
+from zhixuan.web.elections.models import Election, Position, PositionKind
 from zhixuan.web.nomination.models import (
     Applicant,
     NominationRoute,
@@ -87,9 +87,15 @@ def next_number(election: Election) -> str:
     return f"{NUMBER_PREFIX}{highest + 1:03d}"
 
 
+def position_names() -> dict[str, str]:
+    """Positions by their Chinese names, so the core's sentences read 党委书记 rather than secretary."""
+    with translation.override("zh-hans"):
+        return {kind: str(label) for kind, label in PositionKind.choices}
+
+
 def application_check(election: Election, name: str, kinds: list[str]) -> ApplicationResult:
     """N3 by the core: at most ``max_positions_per_applicant`` distinct positions, in preference order."""
-    return check_application(Application(name or "?", tuple(kinds)), election_settings(election))
+    return check_application(Application(name or "?", tuple(kinds)), election_settings(election), position_names())
 
 
 def roster_member(election: Election, number: str) -> Member | None:
@@ -125,7 +131,7 @@ def recommenders(election: Election) -> set[str]:
 def joint_checks(election: Election) -> dict[int, JointNominationResult]:
     """N2 by the core for every joint route of the election: route pk -> result."""
     routes = list(joint_routes(election))
-    names = {r.applicant.number: r.applicant.name for r in routes}
+    names = {**position_names(), **{r.applicant.number: r.applicant.name for r in routes}}
     nominations = [
         JointNomination(
             r.applicant.number,
