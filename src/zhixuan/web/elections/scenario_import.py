@@ -17,7 +17,8 @@ vote's ballot order (C4, cascade M3), seats and present count (M1) are taken fro
 file (``_settle_meeting``), never recomputed here; ``marks`` strings become for/against lists in that
 order; votes the run never reaches (it stops for input first, M10) are set aside with a note.
 
-The parts without web models yet — ``commitment``, ``ratings`` and ``recall`` — are kept verbatim in
+The ``recall`` block is the recall app's (``recall.scenario_import``: petitions, votes, by-elections).
+The parts without web models yet — ``commitment`` and ``ratings`` — are kept verbatim in
 that audit entry's data (``set_aside``): the audit chain is append-only and hash-chained (S2), so the
 original inputs stay with the election, tamper-evident, and the file's digest proves which file they
 came from. No file is written outside the database.
