@@ -18,7 +18,7 @@ import pytest
 from zhixuan.cli.main import main
 from zhixuan.scan.evaluate import Score
 from zhixuan.scan.reader import SCALE, SheetReading, read_sheet
-from zhixuan.scan.synth import CLEAN, Mix, SheetTruth, Synth, demo_expected
+from zhixuan.scan.synth import CLEAN, Mix, SheetTruth, Synth, demo_expected, rasterise
 
 EXPECTED = demo_expected("election-7", "r1-member", candidates=10, seats=5, write_in_rows=2)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "scan"
@@ -240,3 +240,11 @@ def test_cli_refuses_a_bad_ballot_description(tmp_path: Path, capsys: pytest.Cap
     bad.write_text(json.dumps({"election": "e", "round": "r"}), encoding="utf-8")
     assert main(["scan", str(tmp_path), "--election", "e", "--round", "r", "--ballot", str(bad)]) == 2
     assert "选票说明文件无效" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_an_unmarked_ballot_straight_from_the_pdf_reads_as_all_abstain(dpi: int) -> None:
+    reading = read(rasterise(EXPECTED.layout, dpi))
+    assert reading.status == "read"
+    assert reading.ballot == {"for": [], "against": [], "unclear": [], "write_ins": []}
+    assert {b.status for b in reading.boxes} == {"blank"}
