@@ -206,6 +206,8 @@ def _run_round(
                 candidates=ordered_follow,
                 kind=needs.kind,
             )
+        else:  # a re-run of a void round (M6) or one below quorum (M1): same ballot, its own key
+            spec = replace(spec, key=f"{key}/{expected_kind}-{step}")
     elected_ids = labels.ids(winners)
     ctx.elected.setdefault(rnd["position"], []).extend(elected_ids)
     section.facts["当选 / elected"] = [ctx.name(i) for i in ctx.stroke_sorted(elected_ids)]
