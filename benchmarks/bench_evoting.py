@@ -220,8 +220,12 @@ def kill_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 class Load:
-    def __init__(self, port: int, round_id: int, codes: list[str], voters: int, endpoint: str) -> None:
+    def __init__(self, port: int, round_id: int, codes: list[str], voters: int, endpoint: str, rate: float) -> None:
         self.port, self.round_id, self.voters, self.endpoint = port, round_id, voters, endpoint
+        # Open loop (rate > 0): ballot i is due at t0 + i / rate (+ the restart's downtime), whether or not
+        # earlier ones were answered; its latency counts from when it was due, so waiting for a free voter
+        # or a busy server is in it. Closed loop (rate 0): every voter sends its next ballot at once.
+        self.rate, self.t0, self.shift, self.up_since = rate, 0.0, 0.0, 0.0
         self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
         for i, code in enumerate(codes):
             self.queue.put_nowait((i, code))
@@ -248,12 +252,20 @@ class Load:
                 f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
             ).encode() + body
+            due = None
+            if self.rate:
+                due = self.t0 + i / self.rate + self.shift
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
             while True:
                 await self.server_up.wait()
                 try:
                     if writer is None:
                         reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                    started = time.perf_counter()
+                    now = time.perf_counter()
+                    started = max(due, self.up_since) if due is not None else now
+                    due = None  # a retry after the kill counts from its own sending
                     writer.write(request)
                     status, headers, content = await read_response(reader)
                     self.latencies.append(time.perf_counter() - started)
@@ -306,7 +318,7 @@ async def sample_load(samples: list[float]) -> None:
 
 
 async def drive(load: Load, kill_after: int | None, restart, loadavg: list[float]) -> tuple[float, float | None]:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
+    started = load.t0 = time.perf_counter()
     sampler = asyncio.create_task(sample_load(loadavg))
     tasks = [asyncio.create_task(load.voter()) for _ in range(load.voters)]
     downtime = None
@@ -316,8 +328,10 @@ async def drive(load: Load, kill_after: int | None, restart, loadavg: list[float
         t0 = time.perf_counter()
         load.server_up.clear()
         await asyncio.get_running_loop().run_in_executor(None, restart)
-        load.server_up.set()
         downtime = time.perf_counter() - t0
+        load.shift += downtime
+        load.up_since = time.perf_counter()
+        load.server_up.set()
     await asyncio.gather(*tasks)
     sampler.cancel()
     return time.perf_counter() - started, downtime
@@ -331,6 +345,7 @@ def main() -> None:
     ap.add_argument("--voters", type=int, default=1000, help="concurrent clients")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--rate", type=float, default=0, help="open loop: ballots/s offered; 0 = closed loop")
     ap.add_argument("--endpoint", choices=["cast", "page"], default="cast", help="/v/cast/ or the no-JS page")
     ap.add_argument("--raw-seconds", type=float, default=5)
     ap.add_argument("--raw-threads", type=int, default=16)
@@ -367,7 +382,7 @@ def main() -> None:
         kill_server(holder["proc"])
         holder["proc"] = start_server(url, args.port, args.workers, args.threads)
 
-    load = Load(args.port, setup["round"], setup["codes"], args.voters, args.endpoint)
+    load = Load(args.port, setup["round"], setup["codes"], args.voters, args.endpoint, args.rate)
     kill_after = int(args.ballots * args.kill_at) if args.kill_at else None
     loadavg: list[float] = []
     client0, (busy0, total0) = time.process_time(), machine_cpu()
@@ -387,6 +402,7 @@ def main() -> None:
         "db": args.db,
         "ballots": args.ballots,
         "concurrent_voters": args.voters,
+        "offered_rate": args.rate or "closed loop",
         "server": f"gunicorn gthread {args.workers}x{args.threads}",
         "endpoint": "/v/cast/" if args.endpoint == "cast" else "/v/<code>/ step=cast",
         "wall_s": round(elapsed, 2),

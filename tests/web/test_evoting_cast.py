@@ -84,6 +84,8 @@ def test_cast_refusals_say_why_and_store_nothing(client: Any, meeting: Any, coun
     }
     response = client.post("/v/cast/", {"code": code, "round": "x", "mark-A01": "for"})
     assert json.loads(response.content)["status"] == "round_not_open"
+    response = client.post("/v/cast/", {"code": code, "round": "9" * 30, "mark-A01": "for"})
+    assert json.loads(response.content)["status"] == "round_not_open"
     assert client.get("/v/cast/").status_code == 405
 
     other_election = create_election(county_admin, townships["灵山乡"])

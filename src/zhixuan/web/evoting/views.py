@@ -211,6 +211,8 @@ def cast(request: HttpRequest) -> HttpResponse:
     try:
         round_id = int(request.POST.get("round", ""))
     except ValueError:
+        round_id = 0
+    if not 0 < round_id < 2**31:
         return _answer("round_not_open", message=_("本轮投票未在进行中，选票没有保存。"))
     marks = {key[5:]: value for key, value in request.POST.items() if key.startswith("mark-")}
     rows = {key: value for key, value in request.POST.items() if key.startswith("write-in-") and value.strip()}
