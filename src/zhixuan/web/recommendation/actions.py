@@ -310,9 +310,10 @@ def do_check_in(
 
 
 def _lot_label(election: Election, purpose: str) -> str:
+    # The label is hashed into the draw (L1), so it names the election as people read it.
     if purpose == LotPurpose.SPEECH:
-        return f"election-{election.pk} 演讲顺序 / speech order"
-    return f"election-{election.pk} 截止线并列 / cut-off tie"
+        return f"{election.title} 演讲顺序抽签"
+    return f"{election.title} 截止线并列抽签"
 
 
 def do_commit_lot(actor: Any, *, election: Election, purpose: str) -> Lot:
