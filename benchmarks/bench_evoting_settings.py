@@ -1,6 +1,7 @@
 """Production-like settings for the electronic-voting benchmark: the project's settings, DEBUG off,
 persistent database connections; SQLite in WAL mode with ``synchronous=FULL`` (each COMMIT is on disk
-before the response), write transactions taking the lock at BEGIN and waiting for it."""
+before the response), write transactions taking the lock at BEGIN and waiting for it — what
+``ZHIXUAN_DB_SERVER=1`` gives a deployment (settings.py)."""
 
 from zhixuan.web.settings import *  # noqa: F403
 
