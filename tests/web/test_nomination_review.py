@@ -54,7 +54,7 @@ def test_n4_the_review_page_shows_the_cores_automatic_check(election: Any, staff
     page = staff.get(f"/elections/{election.pk}/review/").content.decode()
     assert "王建 符合 党委书记 职位资格条件" in page
     assert "李建（党委书记）：党龄 1 年，不满 3 年" in page
-    assert "李建 不符合 secretary 职位资格条件：党龄 1 年，不满 3 年" in page
+    assert "李建 不符合 党委书记 职位资格条件：党龄 1 年，不满 3 年" in page
 
 
 def test_n4_not_qualified_needs_a_written_reason(election: Any, staff: Client) -> None:
