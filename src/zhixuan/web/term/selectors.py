@@ -286,6 +286,8 @@ def rating_results(election: Election, outcome: ElectionOutcome | None = None) -
         flags = [] if row[-1] == "—" else str(row[-1]).split("、")
         take = max(1, len(flags))
         mine, at = decisions[at : at + take], at + take
+        if any(d.rule != "A2" or d.facts.get("scale") != record["scale"] for d in mine):
+            return []  # the report is not laid out as expected: show nothing rather than misattribute
         grades = list(SCALE_GRADES[record["scale"]])
         groups = [CoreGroup(g["name"], Fraction(g["weight"])) for g in record["groups"]]
         counts = {g["name"]: g["counts"] for g in record["groups"]}
