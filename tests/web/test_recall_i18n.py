@@ -54,3 +54,16 @@ def test_petition_page_in_english_after_setlang(town: dict[str, Any]) -> None:  
     assert "罢免表决会议" not in page and "录入我的计票" not in page
     index = client.get(f"/elections/{town['election'].pk}/recall/").content.decode()
     assert "Recall petitions" in index and "Voted" in index
+
+
+def test_recall_audit_actions_have_english_labels() -> None:
+    from django.utils import translation
+
+    from zhixuan.web.audit.labels import ACTION_LABELS
+
+    recall = {k: v for k, v in ACTION_LABELS.items() if k.startswith("recall.")}
+    assert len(recall) == 11
+    assert str(recall["recall.accept_vote"]) == "确认罢免表决结果"
+    with translation.override("en"):
+        assert str(recall["recall.accept_vote"]) == "Confirm the recall vote"
+        assert all(not re.search(r"[\u4e00-\u9fff]", str(label)) for label in recall.values())

@@ -81,6 +81,17 @@ ACTION_LABELS: dict[str, Promise] = {
     "results.sign_report": pgettext_lazy("audit action", "监票人签字"),
     "results.submit_report": pgettext_lazy("audit action", "报送县委"),
     "results.approve_report": pgettext_lazy("audit action", "县委批复"),
+    "recall.open_petition": pgettext_lazy("audit action", "发起罢免联名"),
+    "recall.add_signatures": pgettext_lazy("audit action", "录入罢免联名签名"),
+    "recall.sign_online": pgettext_lazy("audit action", "网上签名罢免联名"),
+    "recall.convene": pgettext_lazy("audit action", "召集罢免表决会议"),
+    "recall.check_in": pgettext_lazy("audit action", "罢免表决会议签到"),
+    "recall.set_officers": pgettext_lazy("audit action", "确定罢免表决监票人、计票人"),
+    "recall.enter_vote_count": pgettext_lazy("audit action", "录入罢免表决计票"),
+    "recall.accept_vote": pgettext_lazy("audit action", "确认罢免表决结果"),
+    "recall.set_by_candidates": pgettext_lazy("audit action", "确定补选候选人"),
+    "recall.enter_by_count": pgettext_lazy("audit action", "录入补选计票"),
+    "recall.accept_by_election": pgettext_lazy("audit action", "确认补选结果"),
 }
 
 
