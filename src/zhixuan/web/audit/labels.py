@@ -92,6 +92,18 @@ ACTION_LABELS: dict[str, Promise] = {
     "recall.set_by_candidates": pgettext_lazy("audit action", "确定补选候选人"),
     "recall.enter_by_count": pgettext_lazy("audit action", "录入补选计票"),
     "recall.accept_by_election": pgettext_lazy("audit action", "确认补选结果"),
+    "term.save_commitment": pgettext_lazy("audit action", "录入任期目标承诺"),
+    "term.publish_commitment": pgettext_lazy("audit action", "公开任期目标承诺"),
+    "term.review_commitment": pgettext_lazy("audit action", "任期目标年度评议"),
+    "term.create_session": pgettext_lazy("audit action", "建立年度述职测评"),
+    "term.set_groups": pgettext_lazy("audit action", "设置测评组和权重"),
+    "term.save_report": pgettext_lazy("audit action", "保存述职报告"),
+    "term.open_session": pgettext_lazy("audit action", "开始年度测评"),
+    "term.save_paper": pgettext_lazy("audit action", "暂存纸质测评表录入"),
+    "term.submit_paper": pgettext_lazy("audit action", "提交纸质测评表录入"),
+    "term.agree_paper": pgettext_lazy("audit action", "两名计票人核对测评表一致"),
+    "term.issue_codes": pgettext_lazy("audit action", "生成测评码"),
+    "term.close_session": pgettext_lazy("audit action", "结束年度测评"),
 }
 
 
