@@ -76,6 +76,7 @@ def check_joint_nominations(
     for nomination in nominations:
         seen = signed.setdefault(nomination.position, {})
         nominee = display_name(nomination.nominee, names)
+        position = display_name(nomination.position, names)
         valid: list[str] = []
         unlisted: list[str] = []
         duplicates: list[str] = []
@@ -89,11 +90,9 @@ def check_joint_nominations(
                         rule="N2",
                         code="signature_unlisted",
                         subject=signatory,
-                        zh=f"联名推荐 {nominee}（{display_name(nomination.position, names)}）：{who} 不在推荐人名册"
-                        f"中，签名无效",
-                        en=f"joint nomination of {nominee} ("
-                        f"{display_name(nomination.position, names)}): {who} is not on "
-                        "the roster of recommenders; signature invalid",
+                        zh=f"联名推荐 {nominee}（{position}）：{who} 不在推荐人名册中，签名无效",
+                        en=f"joint nomination of {nominee} ({position}): "
+                        f"{who} is not on the roster of recommenders; signature invalid",
                         facts={"nominee": nomination.nominee, "position": nomination.position},
                     )
                 )
@@ -105,12 +104,10 @@ def check_joint_nominations(
                         rule="N2",
                         code="signature_duplicate",
                         subject=signatory,
-                        zh=f"联名推荐 {nominee}（{display_name(nomination.position, names)}）：{who} 已为该职位联名"
-                        f"推荐 "
-                        f"{first}，同一职位只能签名一次，此签名无效",
-                        en=f"joint nomination of {nominee} ("
-                        f"{display_name(nomination.position, names)}): {who} already signed "
-                        f"for this position (nominating {first}); signature invalid",
+                        zh=f"联名推荐 {nominee}（{position}）：{who} 已为该职位联名推荐 {first}，"
+                        "同一职位只能签名一次，此签名无效",
+                        en=f"joint nomination of {nominee} ({position}): "
+                        f"{who} already signed for this position (nominating {first}); signature invalid",
                         facts={
                             "nominee": nomination.nominee,
                             "position": nomination.position,
@@ -141,10 +138,9 @@ def check_joint_nominations(
                 rule="N2",
                 code="joint_nomination_valid",
                 subject=nomination.nominee,
-                zh=f"联名推荐 {nominee} 任 "
-                f"{display_name(nomination.position, names)}：有效联名 {len(valid)} 人 ≥ {minimum} 人" + detail_zh,
-                en=f"joint nomination of {nominee} for {display_name(nomination.position, names)}: {len(valid)} valid "
-                f"signatories ≥ {minimum}" + detail_en,
+                zh=f"联名推荐 {nominee} 任 {position}：有效联名 {len(valid)} 人 ≥ {minimum} 人" + detail_zh,
+                en=f"joint nomination of {nominee} for {position}: {len(valid)} valid signatories ≥ {minimum}"
+                + detail_en,
                 facts=facts,
             )
         else:
@@ -152,11 +148,9 @@ def check_joint_nominations(
                 rule="N2",
                 code="joint_nomination_invalid",
                 subject=nomination.nominee,
-                zh=f"联名推荐 {nominee} 任 {display_name(nomination.position, names)} 不成立："
-                f"有效联名 {len(valid)} 人 < {minimum} 人" + detail_zh,
-                en=f"joint nomination of {nominee} for "
-                f"{display_name(nomination.position, names)} fails: {len(valid)} valid "
-                f"signatories < {minimum}" + detail_en,
+                zh=f"联名推荐 {nominee} 任 {position} 不成立：有效联名 {len(valid)} 人 < {minimum} 人" + detail_zh,
+                en=f"joint nomination of {nominee} for {position} fails: {len(valid)} valid signatories < {minimum}"
+                + detail_en,
                 facts=facts,
             )
         decisions.append(overall)
@@ -289,6 +283,7 @@ def check_application(application: Application, settings: Settings, names: Names
     refused: list[str] = []
     decisions: list[Decision] = []
     for rank, position in enumerate(application.positions, start=1):
+        where = display_name(position, names)
         facts: dict[str, Fact] = {"position": position, "preference": rank, "max_positions": max_positions}
         if position in accepted:
             refused.append(position)
@@ -297,8 +292,8 @@ def check_application(application: Application, settings: Settings, names: Names
                     rule="N3",
                     code="application_duplicate",
                     subject=application.applicant,
-                    zh=f"{who}：第 {rank} 志愿 {display_name(position, names)} 与前面的志愿重复，不予受理",
-                    en=f"{who}: preference {rank} ({display_name(position, names)}) repeats an earlier one; refused",
+                    zh=f"{who}：第 {rank} 志愿 {where} 与前面的志愿重复，不予受理",
+                    en=f"{who}: preference {rank} ({where}) repeats an earlier one; refused",
                     facts=facts,
                 )
             )
@@ -309,11 +304,9 @@ def check_application(application: Application, settings: Settings, names: Names
                     rule="N3",
                     code="application_over_limit",
                     subject=application.applicant,
-                    zh=f"{who}：第 {rank} 志愿 {display_name(position, names)} 超过每人最多报名 {max_positions} 个"
-                    f"职位的限制，不予受理",
-                    en=f"{who}: preference {rank} ("
-                    f"{display_name(position, names)}) exceeds the limit of {max_positions} "
-                    "positions per applicant; refused",
+                    zh=f"{who}：第 {rank} 志愿 {where} 超过每人最多报名 {max_positions} 个职位的限制，不予受理",
+                    en=f"{who}: preference {rank} ({where}) "
+                    f"exceeds the limit of {max_positions} positions per applicant; refused",
                     facts=facts,
                 )
             )
@@ -471,6 +464,7 @@ def _failures(facts: ApplicantFacts, q: Qualifications) -> list[tuple[Condition,
 def review_qualification(facts: ApplicantFacts, conditions: Qualifications, names: Names | None = None) -> Review:
     """N4: review one applicant against one position's conditions."""
     position = conditions.position
+    where = display_name(position, names)
     base = {"applicant": facts.applicant, "position": position}
     decisions: list[Decision] = []
     reasons: list[str] = []
@@ -484,9 +478,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications, name
                 rule="N4",
                 code="condition_failed",
                 subject=facts.applicant,
-                zh=f"{facts.name}（{display_name(position, names)}）：{reason}",
-                en=f"{facts.name} ("
-                f"{display_name(position, names)}): not a full member with intact rights (P1); cannot stand",
+                zh=f"{facts.name}（{where}）：{reason}",
+                en=f"{facts.name} ({where}): not a full member with intact rights (P1); cannot stand",
                 facts={**base, "condition": Condition.PARTY_STANDING.value, "status": str(facts.status)},
             )
         )
@@ -500,10 +493,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications, name
                     rule="N4",
                     code="condition_relaxed",
                     subject=facts.applicant,
-                    zh=f"{facts.name}（{display_name(position, names)}）：{zh}，但本次选举已放宽"
-                    f"{CONDITION_ZH[condition]}条件",
-                    en=f"{facts.name} ("
-                    f"{display_name(position, names)}): {en}, but the procedure relaxes this condition",
+                    zh=f"{facts.name}（{where}）：{zh}，但本次选举已放宽{CONDITION_ZH[condition]}条件",
+                    en=f"{facts.name} ({where}): {en}, but the procedure relaxes this condition",
                     facts={**base, "condition": condition.value},
                 )
             )
@@ -514,8 +505,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications, name
                     rule="N4",
                     code="condition_failed",
                     subject=facts.applicant,
-                    zh=f"{facts.name}（{display_name(position, names)}）：{zh}",
-                    en=f"{facts.name} ({display_name(position, names)}): {en}",
+                    zh=f"{facts.name}（{where}）：{zh}",
+                    en=f"{facts.name} ({where}): {en}",
                     facts={**base, "condition": condition.value},
                 )
             )
@@ -528,8 +519,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications, name
                 rule="N4",
                 code="qualified",
                 subject=facts.applicant,
-                zh=f"{facts.name} 符合 {display_name(position, names)} 职位资格条件{note}",
-                en=f"{facts.name} qualifies for {display_name(position, names)}",
+                zh=f"{facts.name} 符合 {where} 职位资格条件{note}",
+                en=f"{facts.name} qualifies for {where}",
                 facts={**base, "relaxed": tuple(relaxed_used)},
             )
         )
@@ -539,8 +530,8 @@ def review_qualification(facts: ApplicantFacts, conditions: Qualifications, name
                 rule="N4",
                 code="not_qualified",
                 subject=facts.applicant,
-                zh=f"{facts.name} 不符合 {display_name(position, names)} 职位资格条件：{'；'.join(reasons)}",
-                en=f"{facts.name} does not qualify for {display_name(position, names)}",
+                zh=f"{facts.name} 不符合 {where} 职位资格条件：{'；'.join(reasons)}",
+                en=f"{facts.name} does not qualify for {where}",
                 facts={**base, "reasons": tuple(reasons)},
             )
         )
@@ -574,6 +565,7 @@ def apply_objections(
             raise ValueError("an upheld objection needs a written reason")
         review = updated[index[key]]
         who = display_name(objection.applicant, names)
+        where = display_name(objection.position, names)
         facts = {
             "applicant": objection.applicant,
             "position": objection.position,
@@ -586,8 +578,8 @@ def apply_objections(
                 rule="N4",
                 code="review_not_qualified",
                 subject=objection.applicant,
-                zh=f"{who}（{display_name(objection.position, names)}）{reason}",
-                en=f"{who} ({display_name(objection.position, names)}): not qualified on review ({objection.reason})",
+                zh=f"{who}（{where}）{reason}",
+                en=f"{who} ({where}): not qualified on review ({objection.reason})",
                 facts=facts,
             )
             updated[index[key]] = replace(
@@ -602,9 +594,8 @@ def apply_objections(
                 rule="N4",
                 code="objection_upheld",
                 subject=objection.applicant,
-                zh=f"{who}（{display_name(objection.position, names)}）公示期间{reason}，取消资格",
-                en=f"{who} ("
-                f"{display_name(objection.position, names)}): objection upheld ({objection.reason}); disqualified",
+                zh=f"{who}（{where}）公示期间{reason}，取消资格",
+                en=f"{who} ({where}): objection upheld ({objection.reason}); disqualified",
                 facts=facts,
             )
             updated[index[key]] = replace(
@@ -618,8 +609,8 @@ def apply_objections(
                 rule="N4",
                 code="objection_dismissed",
                 subject=objection.applicant,
-                zh=f"{who}（{display_name(objection.position, names)}）公示期间异议经核查不成立，资格审查结论不变",
-                en=f"{who} ({display_name(objection.position, names)}): objection dismissed; review outcome unchanged",
+                zh=f"{who}（{where}）公示期间异议经核查不成立，资格审查结论不变",
+                en=f"{who} ({where}): objection dismissed; review outcome unchanged",
                 facts=facts,
             )
             updated[index[key]] = replace(review, decisions=(*review.decisions, decision))

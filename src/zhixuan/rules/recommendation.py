@@ -150,6 +150,7 @@ def tally_ballots(
         for position in nominees:
             key = (group, position)
             allowed = max_per_position if max_per_position is not None else seats[position]
+            group_name, where = display_name(group, names), display_name(position, names)
             totals.append(
                 GroupTotals(group, position, valid.get(key, 0), dict(votes.get(key, {})), invalid.get(key, 0))
             )
@@ -159,11 +160,9 @@ def tally_ballots(
                         rule="R5",
                         code="over_recommended",
                         subject=f"{group}/{position}",
-                        zh=f"{display_name(group, names)}：{invalid[key]} 张推荐票对 "
-                        f"{display_name(position, names)} 推荐超过 {allowed} 人，"
-                        f"该职位无效（其他职位照常计票）",
-                        en=f"{display_name(group, names)}: {invalid[key]} ballots recommend more than {allowed}"
-                        f" for {display_name(position, names)}; "
+                        zh=f"{group_name}：{invalid[key]} 张推荐票对 {where} 推荐超过 {allowed} 人，"
+                        "该职位无效（其他职位照常计票）",
+                        en=f"{group_name}: {invalid[key]} ballots recommend more than {allowed} for {where}; "
                         "invalid for that position only",
                         facts={
                             "group": group,
@@ -180,12 +179,9 @@ def tally_ballots(
                         rule="R5",
                         code="unknown_nominee_ignored",
                         subject=f"{group}/{position}",
-                        zh=f"{display_name(group, names)}："
-                        f"{display_name(position, names)} 的推荐票中有 {ignored[key]} 个所推荐的人不是该职位提名人"
-                        f"选，不计票",
-                        en=f"{display_name(group, names)}: {ignored[key]} names recommended for "
-                        f"{display_name(position, names)} are not nominees "
-                        "for it and were not counted",
+                        zh=f"{group_name}：{where} 的推荐票中有 {ignored[key]} 个所推荐的人不是该职位提名人选，不计票",
+                        en=f"{group_name}: "
+                        f"{ignored[key]} names recommended for {where} are not nominees for it and were not counted",
                         facts={"group": group, "position": position, "ignored": ignored[key]},
                     )
                 )
@@ -244,6 +240,7 @@ def score_stage(
     decisions: list[Decision] = []
     scores: dict[str, dict[str, Fraction]] = {}
     for position, people in nominees.items():
+        where = display_name(position, names)
         for group in w:
             if valid.get((group, position), 0) == 0:
                 decisions.append(
@@ -251,11 +248,10 @@ def score_stage(
                         rule="R1",
                         code="group_no_valid_ballots",
                         subject=f"{stage}/{group}/{position}",
-                        zh=f"{stage}：{display_name(group, names)} 对 "
-                        f"{display_name(position, names)} 没有有效推荐票，该组（权重 {percent(w[group])}）计 0 分",
-                        en=f"{stage}: {display_name(group, names)} cast no valid ballots for "
-                        f"{display_name(position, names)}; the group "
-                        f"(weight {percent(w[group])}) contributes 0",
+                        zh=f"{stage}：{display_name(group, names)} 对 {where} 没有有效推荐票，"
+                        f"该组（权重 {percent(w[group])}）计 0 分",
+                        en=f"{stage}: {display_name(group, names)} cast no valid ballots for {where}; "
+                        f"the group (weight {percent(w[group])}) contributes 0",
                         facts={"stage": stage, "group": group, "position": position, "weight": w[group]},
                     )
                 )
@@ -282,8 +278,8 @@ def score_stage(
                     rule="R1",
                     code="stage_score",
                     subject=nominee,
-                    zh=f"{who}（{display_name(position, names)}）{stage}得分 {percent(score)} = {' + '.join(parts_zh)}",
-                    en=f"{who} ({display_name(position, names)}) {stage} score {percent(score)}",
+                    zh=f"{who}（{where}）{stage}得分 {percent(score)} = {' + '.join(parts_zh)}",
+                    en=f"{who} ({where}) {stage} score {percent(score)}",
                     facts=facts,
                 )
             )
@@ -315,11 +311,13 @@ def combine_stages(
     decisions: list[Decision] = []
     combined: dict[str, dict[str, Fraction]] = {}
     for position in positions:
+        where = display_name(position, names)
         people: list[str] = []
         for s in stages:
             people.extend(n for n in s.scores[position] if n not in people)
         combined[position] = {}
         for nominee in people:
+            who = display_name(nominee, names)
             total = Fraction(0)
             parts: list[str] = []
             facts: dict[str, Fact] = {"position": position, "stages": tuple(w)}
@@ -331,11 +329,8 @@ def combine_stages(
                             rule="R2",
                             code="not_in_stage",
                             subject=nominee,
-                            zh=f"{display_name(nominee, names)}（"
-                            f"{display_name(position, names)}）未参加{stage_name}，该阶段计 0 分",
-                            en=f"{display_name(nominee, names)} ("
-                            f"{display_name(position, names)}) was not in stage {stage_name}; "
-                            "scores 0 there",
+                            zh=f"{who}（{where}）未参加{stage_name}，该阶段计 0 分",
+                            en=f"{who} ({where}) was not in stage {stage_name}; scores 0 there",
                             facts={"position": position, "stage": stage_name},
                         )
                     )
@@ -346,14 +341,13 @@ def combine_stages(
                 facts[f"score:{stage_name}"] = part
             facts["score"] = total
             combined[position][nominee] = total
-            who = display_name(nominee, names)
             decisions.append(
                 Decision(
                     rule="R2",
                     code="combined_score",
                     subject=nominee,
-                    zh=f"{who}（{display_name(position, names)}）{label}得分 {percent(total)} = {' + '.join(parts)}",
-                    en=f"{who} ({display_name(position, names)}) combined score {percent(total)}",
+                    zh=f"{who}（{where}）{label}得分 {percent(total)} = {' + '.join(parts)}",
+                    en=f"{who} ({where}) combined score {percent(total)}",
                     facts=facts,
                 )
             )
@@ -539,8 +533,8 @@ def select_preliminary(
             missing = [p for p in involved if p not in order]
             if missing:
                 raise ValueError(
-                    f"{nominee!r} is in the pool for {', '.join(involved)} but has no preference for "
-                    f"{', '.join(missing)} (N3)"
+                    f"{nominee!r} is in the pool for {', '.join(involved)}"
+                    f" but has no preference for {', '.join(missing)} (N3)"
                 )
             keep = min(kept_positions, key=order.index)
             for p in involved:
@@ -549,23 +543,18 @@ def select_preliminary(
                     dropped_for[p].append(nominee)
                     changed = True
                     who = display_name(nominee, names)
+                    kept_at, dropped_at = display_name(keep, names), display_name(p, names)
+                    preference = order.index(keep) + 1
                     r4.append(
                         Decision(
                             rule="R4",
                             code="kept_higher_preference",
                             subject=nominee,
-                            zh=f"{who} 同时进入 {display_name(keep, names)} 和 {display_name(p, names)} 的初步人选"
-                            f"，按志愿保留 "
-                            f"{display_name(keep, names)}"
-                            f"（第 {order.index(keep) + 1} 志愿），{display_name(p, names)} 的名额依次递补",
-                            en=f"{who} was in the pools for {display_name(keep, names)} and "
-                            f"{display_name(p, names)}; keeps {display_name(keep, names)} (preference "
-                            f"{order.index(keep) + 1}); the next nominee for {display_name(p, names)} moves up",
-                            facts={
-                                "kept_position": keep,
-                                "dropped_position": p,
-                                "preference": order.index(keep) + 1,
-                            },
+                            zh=f"{who} 同时进入 {kept_at} 和 {dropped_at} 的初步人选，"
+                            f"按志愿保留 {kept_at}（第 {preference} 志愿），{dropped_at} 的名额依次递补",
+                            en=f"{who} was in the pools for {kept_at} and {dropped_at}; "
+                            f"keeps {kept_at} (preference {preference}); the next nominee for {dropped_at} moves up",
+                            facts={"kept_position": keep, "dropped_position": p, "preference": preference},
                         )
                     )
         if not changed:
@@ -577,17 +566,15 @@ def select_preliminary(
         decisions.extend(_pool_decisions(pool, ratio, names))
         for n in pool.kept:
             if n not in first_kept[p]:
-                who = display_name(n, names)
+                who, where = display_name(n, names), display_name(p, names)
                 freed = "、".join(display_name(d, names) for d in dropped_for[p])
                 decisions.append(
                     Decision(
                         rule="R4",
                         code="moved_up",
                         subject=n,
-                        zh=f"{who} 递补进入 {display_name(p, names)} 初步人选（{display_name(freed, names)} 保留其"
-                        f"他志愿职位）",
-                        en=f"{who} moves up into the pool for {display_name(p, names)} ("
-                        f"{display_name(freed, names)} kept another position)",
+                        zh=f"{who} 递补进入 {where} 初步人选（{freed} 保留其他志愿职位）",
+                        en=f"{who} moves up into the pool for {where} ({freed} kept another position)",
                         facts={"position": p, "freed_by": tuple(dropped_for[p])},
                     )
                 )
@@ -596,6 +583,7 @@ def select_preliminary(
 
 def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decision]:
     p = pool.position
+    where = display_name(p, names)
     out: list[Decision] = []
     base: dict[str, Fact] = {
         "position": p,
@@ -611,11 +599,10 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code="pool_all_kept",
                 subject=p,
-                zh=f"{display_name(p, names)}：提名人选 {len(pool.ranking)} 名，不超过按 1:{ratio} 应保留的 "
-                f"{pool.places} 名，"
+                zh=f"{where}：提名人选 {len(pool.ranking)} 名，不超过按 1:{ratio} 应保留的 {pool.places} 名，"
                 "全部进入初步人选",
-                en=f"{display_name(p, names)}: {len(pool.ranking)} nominees, not more than the {pool.places}"
-                f" places at 1:{ratio}; all kept",
+                en=f"{where}: {len(pool.ranking)} nominees, not more than the {pool.places} places at 1:{ratio}; "
+                "all kept",
                 facts=base,
             )
         )
@@ -627,12 +614,9 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code="cutoff_needs_lot",
                 subject=p,
-                zh=f"{display_name(p, names)}：第 {pool.places} 名处 {len(lot.tied)} 人得分并列（"
-                f"{percent(lot.score)}）："
-                f"{tied_names}，"
+                zh=f"{where}：第 {pool.places} 名处 {len(lot.tied)} 人得分并列（{percent(lot.score)}）：{tied_names}，"
                 f"需抽签决定剩余 {lot.places_left} 个名额",
-                en=f"{display_name(p, names)}: {len(lot.tied)} nominees tie at the cut-off ({percent(lot.score)}):"
-                f" {tied_names}; "
+                en=f"{where}: {len(lot.tied)} nominees tie at the cut-off ({percent(lot.score)}): {tied_names}; "
                 f"a lot must decide {lot.places_left} remaining places",
                 facts={**base, "tied": lot.tied, "places_left": lot.places_left, "score": lot.score},
             )
@@ -647,12 +631,10 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                     rule="R3",
                     code="cutoff_tie_kept",
                     subject=p,
-                    zh=f"{display_name(p, names)}：第 {pool.places} 名处 {len(tied)} 人得分并列（"
-                    f"{percent(kept_score)}），"
+                    zh=f"{where}：第 {pool.places} 名处 {len(tied)} 人得分并列（{percent(kept_score)}），"
                     f"全部保留，初步人选 {len(pool.kept)} 名",
-                    en=f"{display_name(p, names)}: {len(tied)} nominees tie at the cut-off ("
-                    f"{percent(kept_score)}); all kept, "
-                    f"{len(pool.kept)} in the pool",
+                    en=f"{where}: {len(tied)} nominees tie at the cut-off ({percent(kept_score)}); "
+                    f"all kept, {len(pool.kept)} in the pool",
                     facts={**base, "tied": tied, "score": kept_score},
                 )
             )
@@ -662,9 +644,9 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                     rule="R3",
                     code="cutoff_lot_applied",
                     subject=p,
-                    zh=f"{display_name(p, names)}：第 {pool.places} 名处并列者按抽签顺序确定："
+                    zh=f"{where}：第 {pool.places} 名处并列者按抽签顺序确定："
                     f"{'、'.join(display_name(n, names) for n in tied if n in pool.kept)} 进入",
-                    en=f"{display_name(p, names)}: the tie at the cut-off was decided by the drawn order",
+                    en=f"{where}: the tie at the cut-off was decided by the drawn order",
                     facts={**base, "tied": tied, "score": kept_score},
                 )
             )
@@ -673,12 +655,10 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code="pool_selected",
                 subject=p,
-                zh=f"{display_name(p, names)}：提名人选 {len(pool.ranking)} 名，职数 {pool.seats}，"
-                f"按 1:{ratio} 确定初步人选 {len(pool.kept)} 名"
-                f"（最低得分 {percent(kept_score)}）",
-                en=f"{display_name(p, names)}: {len(pool.ranking)} nominees, {pool.seats} seats, 1:{ratio} keeps "
-                f"{len(pool.kept)} "
-                f"(lowest kept score {percent(kept_score)})",
+                zh=f"{where}：提名人选 {len(pool.ranking)} 名，职数 {pool.seats}，"
+                f"按 1:{ratio} 确定初步人选 {len(pool.kept)} 名（最低得分 {percent(kept_score)}）",
+                en=f"{where}: {len(pool.ranking)} nominees, {pool.seats} seats, "
+                f"1:{ratio} keeps {len(pool.kept)} (lowest kept score {percent(kept_score)})",
                 facts={**base, "lowest_kept": kept_score},
             )
         )
@@ -694,8 +674,8 @@ def _pool_decisions(pool: Pool, ratio: int, names: Names | None) -> list[Decisio
                 rule="R3",
                 code=code,
                 subject=r.nominee,
-                zh=f"{who}（{display_name(p, names)}）排名第 {r.rank}，得分 {percent(r.score)}，{state_zh}",
-                en=f"{who} ({display_name(p, names)}) ranked {r.rank} with {percent(r.score)}: {state_en}",
+                zh=f"{who}（{where}）排名第 {r.rank}，得分 {percent(r.score)}，{state_zh}",
+                en=f"{who} ({where}) ranked {r.rank} with {percent(r.score)}: {state_en}",
                 facts={"position": p, "rank": r.rank, "score": r.score},
             )
         )
