@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from zhixuan.rules import lot as lots
 from zhixuan.rules import people
 from zhixuan.rules.recommendation import check_weights
+from zhixuan.rules.stage_presets import MEMBERS, PUBLIC, STAGE_PRESETS
 from zhixuan.web.audit.log import append_entry
 from zhixuan.web.elections.models import Election, Position
 from zhixuan.web.recommendation import selectors
@@ -39,7 +40,6 @@ from zhixuan.web.recommendation.models import (
     StageStatus,
     VotingCode,
 )
-from zhixuan.web.recommendation.presets import MEMBERS, PUBLIC, STAGE_PRESETS
 from zhixuan.web.roster.models import Member, PublicRep
 from zhixuan.web.roster.selectors import to_rules_member
 

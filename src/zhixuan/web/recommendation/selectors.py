@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhixuan.rules.decision import Decision, percent
+from zhixuan.rules.stage_presets import MEMBERS, PUBLIC
 from zhixuan.scenario.report import Needed, Section
 from zhixuan.web.elections.models import Election, PositionKind
 from zhixuan.web.elections.outcomes import ElectionOutcome, election_outcome
@@ -28,7 +29,6 @@ from zhixuan.web.recommendation.models import (
     StageStatus,
     VotingCode,
 )
-from zhixuan.web.recommendation.presets import MEMBERS, PUBLIC
 from zhixuan.web.roster.models import Member, PublicRep
 from zhixuan.web.roster.selectors import to_rules_member
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhixuan.rules.stage_presets import MEMBERS, PUBLIC, STAGE_PRESETS
 from zhixuan.web.accounts import selectors as access
 from zhixuan.web.audit.selectors import chain_head
 from zhixuan.web.elections.models import Election, Position
@@ -24,7 +25,6 @@ from zhixuan.web.recommendation.models import (
     StageGroup,
     StageStatus,
 )
-from zhixuan.web.recommendation.presets import MEMBERS, PUBLIC, STAGE_PRESETS
 from zhixuan.web.roster.models import Member, PublicRep
 
 

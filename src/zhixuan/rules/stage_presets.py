@@ -2,8 +2,9 @@
 
 Group keys carry meaning for check-in: ``members`` admits only members with rights (P1),
 ``public`` only the roster's public reps (P4); any other group admits named persons (cadres,
-county leaders). Weights are exact fractions; a stage's group weights sum to 1 (R1), the stage
-weights of an election sum to 1 (R2). Staff may edit names and weights before a stage opens.
+county leaders). Weights are exact fractions written as text (``"7/10"``), the form an election
+stores and edits; a stage's group weights sum to 1 (R1) and the stage weights of a preset sum to 1
+(R2). Staff may edit names and weights before a stage opens.
 """
 
 from __future__ import annotations
@@ -14,21 +15,26 @@ MEMBERS = "members"
 PUBLIC = "public"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupPreset:
+    """A group of recommenders and its weight within the stage (R1)."""
+
     key: str
     name: str
     weight: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StagePreset:
+    """A recommendation stage, its weight among the preset's stages (R2) and its groups."""
+
     key: str
     name: str
     weight: str
     groups: tuple[GroupPreset, ...]
 
 
+# Keyed by the procedure presets of zhixuan.rules.settings.PRESETS.
 STAGE_PRESETS: dict[str, tuple[StagePreset, ...]] = {
     # S0: one recommendation meeting of members and public reps, speeches in drawn order (R6).
     "three-round": (
