@@ -87,3 +87,46 @@ def write_annotated(reading: SheetReading, out_dir: Path, name: str) -> Path | N
     target = out_dir / f"{Path(name).stem}.read.jpg"
     cv2.imwrite(str(target), reading.annotated, [cv2.IMWRITE_JPEG_QUALITY, 85])
     return target
+
+
+def pdf_page_count(path: Path) -> int:
+    """Pages of a PDF (poppler's pdfinfo); ValueError when it is not a readable PDF."""
+    if shutil.which("pdfinfo") is None:
+        raise RuntimeError("pdfinfo (poppler-utils) is needed to read a scanned PDF")
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, errors="replace")
+    for line in done.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split(":", 1)[1])
+    raise ValueError(done.stderr.strip() or "not a PDF")
+
+
+def pdf_pages(path: Path, dpi: int = 150, chunk: int = 16) -> Iterator[tuple[int, bytes]]:
+    """``(page number from 1, TIFF bytes)`` of each page of a scanned PDF, rasterised a few pages at a time
+    so a long scan never fills the disk. The bytes are the same for the same PDF (a page's fingerprint)."""
+    if shutil.which("pdftoppm") is None:
+        raise RuntimeError("pdftoppm (poppler-utils) is needed to read a scanned PDF")
+    total = pdf_page_count(path)
+    with tempfile.TemporaryDirectory(prefix="zhixuan-scan-") as tmp:
+        for first in range(1, total + 1, chunk):
+            last = min(total, first + chunk - 1)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    str(dpi),
+                    "-gray",
+                    "-tiff",
+                    "-f",
+                    str(first),
+                    "-l",
+                    str(last),
+                    str(path),
+                    f"{tmp}/p",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            pages = sorted(Path(tmp).iterdir(), key=lambda p: int(p.stem.rsplit("-", 1)[-1]))
+            for page in pages:
+                yield int(page.stem.rsplit("-", 1)[-1]), page.read_bytes()
+                page.unlink()

@@ -272,9 +272,9 @@ def _candidates(election: Election) -> dict[str, Any]:
 def _vote(rnd: Any) -> dict[str, Any]:
     """One vote of a round (the round itself or a follow-up): attendance and the counted ballots.
 
-    Paper ballots come from the tellers' agreed sheet, electronic ones as stored (anonymous). A
-    sheet of per-candidate totals cannot be merged with individual electronic ballots; the tally
-    app refuses that mix, and the export would say so rather than guess.
+    Paper ballots come from the tellers' agreed sheet and the counted scanned sheets, electronic ones
+    as stored (anonymous). A sheet of per-candidate totals cannot be merged with individual electronic
+    ballots; the tally app refuses that mix, and the export would say so rather than guess.
     """
     vote: dict[str, Any] = {"present": rnd.present or 0}
     if rnd.issued:
@@ -291,6 +291,10 @@ def _vote(rnd: Any) -> dict[str, Any]:
     if sheet is not None:
         for entry in sorted(sheet.entries.all(), key=lambda e: e.pk):
             ballots.append({**({"count": entry.count} if entry.count != 1 else {}), **entry.marks})
+    # Scanned paper ballots counted beside the agreed sheet (read clean, or resolved by two tellers).
+    ballots.extend(
+        dict(m) for m in rnd.scanned_sheets.filter(marks__isnull=False).order_by("pk").values_list("marks", flat=True)
+    )
     ballots.extend(electronic)
     vote["ballots"] = ballots
     return vote

@@ -402,6 +402,12 @@ def _step_ready(rnd: Round, step: str) -> None:
         q = selectors.round_quorum(rnd)
         if not q.met:
             raise ValidationError(_text(q.decision))
+    if step == ConfirmStep.ACCEPT:
+        from zhixuan.web.tally.selectors import scan_summary  # scanned sheets (issue 6)
+
+        pending = scan_summary(rnd).unresolved
+        if pending:
+            raise ValidationError(_("还有 %(n)s 张扫描选票须两名计票人裁定，裁定前不能确认计票结果") % {"n": pending})
     if step == ConfirmStep.ACCEPT and not selectors.paper_agreed(rnd):
         raise ValidationError(_("两名计票人的纸质选票录入尚未核对一致，不能确认计票结果 (M6)"))
 

@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
+import numpy as np
 from django.db.models import QuerySet, Sum
 
-from zhixuan.paper.layout import ROW_MIN, TABLE_BOTTOM, TABLE_TOP, BallotSpec
+from zhixuan.paper.layout import MARGIN, PAGE_W, ROW_MIN, TABLE_BOTTOM, TABLE_TOP, BallotSpec, ballot_layout
 from zhixuan.rules import people
 from zhixuan.rules.ballots import (
     Attendance,
@@ -33,9 +35,18 @@ from zhixuan.rules.ballots import (
 )
 from zhixuan.rules.decision import Decision
 from zhixuan.rules.settings import Settings, preset_settings
+from zhixuan.scan.reader import SCALE, ExpectedBallot
 from zhixuan.web.elections.models import Election, PositionKind
 from zhixuan.web.meeting.models import Meeting, Officer, OfficerRole, Round, RoundStatus
-from zhixuan.web.tally.models import BallotIssue, PaperBallotEntry, SheetMode, TallySheet
+from zhixuan.web.tally.models import (
+    BallotIssue,
+    PaperBallotEntry,
+    ScanBatch,
+    ScannedSheet,
+    ScanStatus,
+    SheetMode,
+    TallySheet,
+)
 
 # Most rows one A4 ballot holds (the layout refuses more): header row excluded.
 MAX_BALLOT_ROWS = int((TABLE_BOTTOM - TABLE_TOP) // ROW_MIN) - 1
@@ -361,8 +372,10 @@ def sheet_tally(
     electronic: Sequence[Mapping[str, Any]] = (),
     issued: int | None = None,
 ) -> Tally:
-    """The core's count of one sheet (plus ``electronic`` ballots when given); raises ``TallyError``
-    when the entered ballots do not add up to the ballots collected (M6)."""
+    """The core's count of one sheet plus the individual ballots counted beside it (``electronic``: the
+    electronic ballots and the counted scanned sheets, see ``counted_extra``); raises ``TallyError``
+    when the entered ballots do not add up to the ballots collected (M6). ``collected`` then is the
+    sheet's hand-entered ballots plus those individual ballots."""
     settings = election_settings(rnd.meeting.election)
     spec = round_spec(rnd)
     paper_collected = sheet.collected if collected is None else collected
@@ -491,8 +504,9 @@ class PaperState:
 
     ``ready`` is true when the round may be accepted as far as paper is concerned: its tellers'
     sheets are agreed, or no paper ballot was issued. ``tally`` is the core's count of the whole
-    round (agreed paper sheet + electronic ballots) and ``decisions`` its M5/M6 decisions; ``void``
-    is the core's M6 verdict (collected > issued: the round must be voted again).
+    round (scanned ballots counted + the agreed sheet of hand-entered paper ballots + electronic
+    ballots) and ``decisions`` its M5/M6 decisions; ``void`` is the core's M6 verdict (collected >
+    issued: the round must be voted again). ``scan`` counts the scanned sheets.
     """
 
     round: Round
@@ -506,6 +520,7 @@ class PaperState:
     decisions: tuple[Decision, ...]
     void: bool
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    scan: ScanSummary | None = None
 
     @property
     def ready(self) -> bool:
@@ -523,13 +538,31 @@ def paper_state(rnd: Round, *, ctx: WriteInContext | None = None) -> PaperState:
     """The paper side of ``rnd``: issued, sheets, their comparison, the agreed sheet and the core's count."""
     issued_paper = paper_issued(rnd)
     electronic = electronic_marks(rnd)
+    scanned = scanned_marks(rnd)
+    scan = scan_summary(rnd)
     all_sheets = sheets(rnd)
     problems: list[Problem] = []
+    if scan.unresolved:
+        problems.append(
+            Problem(
+                f"还有 {scan.unresolved} 张扫描选票须两名计票人裁定，裁定前不能确认计票结果",
+                f"{scan.unresolved} scanned ballot(s) still await two tellers' adjudication; "
+                "the count cannot be accepted before",
+                "M6",
+            )
+        )
     ctx = ctx or write_in_context(rnd)
     states: list[SheetState] = []
     for sheet in all_sheets:
         problem: Problem | None = None
-        if sheet.mode == SheetMode.TOTALS and electronic:
+        if sheet.mode == SheetMode.TOTALS and scan.sheets:
+            problem = Problem(
+                "本轮有扫描选票，按候选人汇总的录入无法与扫描选票合并计票，请改为逐张录入",
+                "this round has scanned ballots; per-candidate totals cannot be merged with them: "
+                "enter ballot by ballot",
+                "M6",
+            )
+        elif sheet.mode == SheetMode.TOTALS and electronic:
             problem = Problem(
                 "本轮有电子选票，按候选人汇总的录入无法与电子选票合并计票，请改为逐张录入",
                 "this round has electronic ballots; per-candidate totals cannot be merged with them: "
@@ -570,10 +603,10 @@ def paper_state(rnd: Round, *, ctx: WriteInContext | None = None) -> PaperState:
         try:
             if basis is None:
                 tally = _electronic_only(rnd, electronic, ctx)
-            elif basis.mode == SheetMode.TOTALS and electronic:
+            elif basis.mode == SheetMode.TOTALS and (electronic or scanned):
                 tally = None
             else:
-                tally = sheet_tally(basis, rnd, ctx=ctx, electronic=electronic)
+                tally = sheet_tally(basis, rnd, ctx=ctx, electronic=scanned + electronic)
         except TallyError as exc:
             problems.append(Problem(exc.decision.zh, exc.decision.en, exc.decision.rule))
         if tally is not None:
@@ -590,6 +623,7 @@ def paper_state(rnd: Round, *, ctx: WriteInContext | None = None) -> PaperState:
         decisions=decisions,
         void=bool(tally and tally.void),
         problems=tuple(problems),
+        scan=scan,
     )
 
 
@@ -615,3 +649,182 @@ def panel_rounds(election: Election) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# --- scanned ballots -----------------------------------------------------------------------------
+
+# How a teller reads one candidate row of a scanned sheet; ``abstain`` is the 弃权 box ticked, ``none``
+# no mark at all: both are an abstention (M4), kept apart only as what the teller saw.
+ADJUDICATION_CHOICES = ("for", "against", "abstain", "none", "unclear")
+
+
+def expected_ballot(rnd: Round) -> ExpectedBallot:
+    """The round's printed ballot as the scanner reads it: layout plus candidate ids in ballot order."""
+    return ExpectedBallot(ballot_layout(ballot_spec(rnd)), tuple(rnd.candidates))
+
+
+def scanned_sheets(rnd: Round) -> QuerySet[ScannedSheet]:
+    """The round's sheets by their random id (no scan order, S1); the image bytes are left unloaded."""
+    return ScannedSheet.objects.filter(round=rnd).defer("image").order_by("pk")
+
+
+def scanned_marks(rnd: Round) -> list[dict[str, Any]]:
+    """The counted scanned ballots: clean readings and sheets two tellers resolved."""
+    found = ScannedSheet.objects.filter(round=rnd, marks__isnull=False).order_by("pk")
+    return [dict(m) for m in found.values_list("marks", flat=True)]
+
+
+def counted_extra(rnd: Round) -> list[dict[str, Any]]:
+    """Individual ballots counted beside the tellers' agreed sheet: scanned, then electronic."""
+    return scanned_marks(rnd) + electronic_marks(rnd)
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    sheets: int
+    read: int  # read clean by the scanner
+    resolved: int  # sent to adjudication and resolved by two tellers
+    unresolved: int
+    refused: int  # not counted: hand-enter them if they are real ballots
+    batches: int
+
+    @property
+    def counted(self) -> int:
+        return self.read + self.resolved
+
+
+def scan_summary(rnd: Round) -> ScanSummary:
+    rows = list(ScannedSheet.objects.filter(round=rnd).values_list("status", "marks"))
+    return ScanSummary(
+        sheets=len(rows),
+        read=sum(1 for s, _m in rows if s == ScanStatus.READ),
+        resolved=sum(1 for s, m in rows if s == ScanStatus.ADJUDICATE and m is not None),
+        unresolved=sum(1 for s, m in rows if s == ScanStatus.ADJUDICATE and m is None),
+        refused=sum(1 for s, _m in rows if s == ScanStatus.REFUSED),
+        batches=ScanBatch.objects.filter(round=rnd).count(),
+    )
+
+
+def scan_batches(rnd: Round) -> QuerySet[ScanBatch]:
+    return ScanBatch.objects.filter(round=rnd).select_related("uploaded_by").order_by("pk")
+
+
+def known_hashes(rnd: Round, hashes: Iterable[str]) -> dict[str, ScannedSheet]:
+    found = ScannedSheet.objects.filter(round=rnd, sha256__in=list(hashes)).select_related("batch").defer("image")
+    return {s.sha256: s for s in found}
+
+
+def sheet_of(rnd: Round, sheet_id: str) -> ScannedSheet | None:
+    return ScannedSheet.objects.filter(round=rnd, pk=sheet_id).select_related("batch").first()
+
+
+def next_to_adjudicate(rnd: Round, user: Any, *, after: str | None = None) -> ScannedSheet | None:
+    """An unresolved sheet ``user`` has not decided yet (ids after ``after`` first, then from the start)."""
+    pending = (
+        ScannedSheet.objects.filter(round=rnd, status=ScanStatus.ADJUDICATE, marks__isnull=True)
+        .exclude(decisions__teller=user)
+        .defer("image")
+        .order_by("pk")
+    )
+    if after is not None:
+        later = pending.filter(pk__gt=after).first()
+        if later is not None:
+            return later
+    return pending.first()
+
+
+def choices_to_marks(choices: Mapping[str, str], write_ins: Sequence[str]) -> dict[str, Any]:
+    """A teller's per-row reading as the scenario's ballot form (abstain box and no mark both abstain)."""
+    marks: dict[str, Any] = {}
+    for key in ("for", "against", "unclear"):
+        ids = [c for c, v in choices.items() if v == key]
+        if ids:
+            marks[key] = ids
+    if write_ins:
+        marks["write_ins"] = [{"name": w, "for": True} for w in write_ins]
+    return marks
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One printed row of a scanned sheet on the adjudication screen."""
+
+    index: int
+    kind: str  # candidate | write_in
+    number: str | None
+    label: str
+    read: str | None  # the scanner's choice (for / against / abstain / none), None when doubtful
+    doubtful: bool
+    ink: dict[str, float]  # per box: share of ink (for the teller's eye, not a decision)
+    statuses: dict[str, str]
+    write_in_ink: bool = False
+
+
+def sheet_rows(sheet: ScannedSheet, rnd: Round) -> list[RowView]:
+    """The sheet's rows as the scanner read them; doubtful rows (ambiguous box, two marks, write-in ink) flagged."""
+    labels = dict(candidate_labels(rnd))
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for box in sheet.reading.get("boxes", []):
+        by_row.setdefault(int(box["row"]), []).append(box)
+    inked = set(sheet.reading.get("write_in_rows_with_ink", []))
+    rows: list[RowView] = []
+    for index, boxes in sorted(by_row.items()):
+        statuses = {str(b["choice"]): str(b["status"]) for b in boxes}
+        ink = {str(b["choice"]): float(b["ink"]) for b in boxes}
+        marked = [c for c, s in statuses.items() if s == "marked"]
+        ambiguous = any(s == "ambiguous" for s in statuses.values())
+        kind = str(boxes[0]["row_kind"])
+        number = boxes[0].get("candidate")
+        if kind == "write_in":
+            has_ink = index in inked
+            doubtful = has_ink or ambiguous or bool(marked)
+            rows.append(RowView(index, kind, None, "", None, doubtful, ink, statuses, has_ink))
+            continue
+        doubtful = ambiguous or len(marked) > 1
+        read = None if doubtful else (marked[0] if marked else "none")
+        rows.append(RowView(index, kind, number, labels.get(str(number), str(number)), read, doubtful, ink, statuses))
+    return rows
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    teller: str
+    teller_id: int
+    choices: Mapping[str, str]
+    marks: Mapping[str, Any]
+    zh: str
+    en: str
+
+
+def decisions(sheet: ScannedSheet, rnd: Round) -> list[DecisionView]:
+    names = dict(candidate_labels(rnd))
+    out = []
+    for d in sheet.decisions.select_related("teller").order_by("pk"):
+        zh, en = describe(d.marks, names)
+        user = d.teller
+        out.append(
+            DecisionView(str(user.first_name or user.get_username()), user.pk, dict(d.choices), dict(d.marks), zh, en)
+        )
+    return out
+
+
+def decisions_agree(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
+    """Two tellers agree when their decisions make the same ballot (the same marks and write-ins)."""
+    return ballot_key(first) == ballot_key(second)
+
+
+def row_image(sheet: ScannedSheet, rnd: Round, index: int) -> bytes | None:
+    """A strip of the annotated page around printed row ``index`` (JPEG), for the teller's close look."""
+    layout = ballot_layout(ballot_spec(rnd))
+    rows = {r.index: r for r in layout.rows}
+    if sheet.status == ScanStatus.REFUSED or index not in rows:
+        return None
+    image = cv2.imdecode(np.frombuffer(bytes(sheet.image), np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return None
+    box = rows[index].name_box
+    y0 = max(0, round((box.y - 1.5) * SCALE))
+    y1 = min(image.shape[0], round((box.y + box.h + 1.5) * SCALE))
+    x0, x1 = round((MARGIN - 2) * SCALE), round((PAGE_W - MARGIN + 2) * SCALE)
+    ok, jpg = cv2.imencode(".jpg", image[y0:y1, x0:x1], [cv2.IMWRITE_JPEG_QUALITY, 90])
+    return jpg.tobytes() if ok else None
