@@ -1,4 +1,4 @@
-"""The election meeting: rules M1, M2, M3, M7, M8, M9, M10 (and A3 for recall rounds)."""
+"""The election meeting: rules M1, M2, M3, M6, M7, M8, M9, M10 (and A3 for recall rounds)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from zhixuan.rules.ballots import (
 from zhixuan.rules.meeting import (
     RoundOrderError,
     cascade,
+    check_issued,
     check_quorum,
     check_scrutineers,
+    check_tellers,
     close_with_empty_seats,
     decide_leave_empty,
     decide_round,
@@ -122,6 +124,35 @@ def test_m2_candidate_of_any_round_cannot_be_scrutineer():
     ]
     assert all(d.rule == "M2" for d in decisions)
     assert decisions[1].text() == "李明 是本次大会的候选人，不能担任监票人 (M2)"
+
+
+def test_m2_candidate_of_any_round_cannot_be_teller():
+    decisions = check_tellers(["周平", "李明", "周平"], meeting_candidates={"王煦", "李明"})
+    assert [d.code for d in decisions] == ["teller_eligible", "teller_is_candidate", "teller_duplicate"]
+    assert all(d.rule == "M2" for d in decisions)
+    assert decisions[1].text() == "李明 是本次大会的候选人，不能担任计票人 (M2)"
+
+
+# --- M6 ballots issued ------------------------------------------------------------------------
+
+
+def test_m6_ballots_issued_equal_to_members_present_need_no_remark():
+    assert check_issued(Attendance(expected=30, present=28, issued=28, collected=29), subject="secretary") is None
+
+
+def test_m6_more_ballots_issued_than_members_present_is_reported():
+    decision = check_issued(Attendance(expected=30, present=28, issued=29, collected=29), subject="secretary")
+    assert decision is not None
+    assert (decision.rule, decision.code, decision.subject) == ("M6", "issued_exceeds_present", "secretary")
+    assert decision.facts == {"issued": 29, "present": 28}
+    assert decision.zh.startswith("发出选票 29 张，多于实到会有选举权的党员 28 人")
+
+
+def test_m6_fewer_ballots_issued_than_members_present_is_reported():
+    decision = check_issued(Attendance(expected=30, present=28, issued=27, collected=27), subject="secretary")
+    assert decision is not None
+    assert (decision.rule, decision.code) == ("M6", "issued_below_present")
+    assert "发出票数应等于实到会人数" in decision.zh
 
 
 # --- M7 threshold -----------------------------------------------------------------------------

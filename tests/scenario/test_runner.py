@@ -133,6 +133,57 @@ def test_m6_void_round_needs_rerun_and_rerun_counts() -> None:
     assert report.outcome["elected"] == {"secretary": ["m001"]}
 
 
+def _secretary_and_deputy_rounds() -> list[dict[str, Any]]:
+    return [
+        {
+            "position": "secretary",
+            "candidates": ["m001", "m002"],
+            "present": 10,
+            "ballots": ballots({"m001": 7, "m002": 3}),
+        },
+        {
+            "position": "deputy",
+            "candidates": ["m003", "m004"],
+            "present": 10,
+            "ballots": ballots({"m003": 6, "m004": 4}),
+        },
+    ]
+
+
+def test_m2_teller_or_scrutineer_who_is_a_candidate_of_any_round_is_refused_by_name() -> None:
+    doc = scenario(_secretary_and_deputy_rounds())
+    doc["meeting"]["scrutineers"] = ["m005", "m004"]
+    doc["meeting"]["tellers"] = ["m006", "m003"]
+    name = {m["id"]: m["name"] for m in doc["roster"]["members"]}
+    report = run(doc)
+    m2 = {(d.code, d.subject) for d in report.decisions if d.rule == "M2"}
+    assert m2 == {
+        ("scrutineer_eligible", name["m005"]),
+        ("scrutineer_is_candidate", name["m004"]),
+        ("teller_eligible", name["m006"]),
+        ("teller_is_candidate", name["m003"]),
+    }
+    assert f"{name['m003']} 是本次大会的候选人，不能担任计票人 (M2)" in [d.text() for d in report.decisions]
+
+
+def test_m6_ballots_issued_other_than_members_present_are_reported_for_the_round() -> None:
+    rounds = _secretary_and_deputy_rounds()
+    rounds[0]["issued"] = 11
+    report = run(scenario(rounds))
+    m6 = [d for d in report.decisions if d.rule == "M6" and d.code.startswith("issued_")]
+    assert [(d.code, d.subject, dict(d.facts)) for d in m6] == [
+        ("issued_exceeds_present", "secretary", {"issued": 11, "present": 10})
+    ]
+    # Reported, not settled: 10 collected of 11 issued is a valid round (M6) and m001 is elected (M7).
+    assert report.status == "complete"
+    assert report.outcome["elected"] == {"secretary": ["m001"], "deputy": ["m003"]}
+
+
+def test_m6_issued_defaults_to_present_and_needs_no_remark() -> None:
+    report = run(scenario(_secretary_and_deputy_rounds()))
+    assert not [d for d in report.decisions if d.code.startswith("issued_")]
+
+
 def test_m1_round_below_quorum_cannot_open() -> None:
     rnd = {
         "position": "secretary",

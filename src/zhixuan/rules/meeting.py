@@ -1,4 +1,4 @@
-"""The election meeting: quorum (M1), scrutineers (M2), cascade (M3), deciding a round (M7-M10).
+"""The election meeting: quorum (M1), scrutineers and tellers (M2), cascade (M3), deciding a round (M6-M10).
 
 A round is decided from its :class:`~zhixuan.rules.ballots.Tally`. When the rules cannot finish
 a round by themselves (a tie at the last seat, too few qualifiers, a void round, no quorum) the
@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Literal
 
 from zhixuan.rules.ballots import Attendance, RoundKind, RoundSpec, Tally
-from zhixuan.rules.decision import Decision
+from zhixuan.rules.decision import Decision, Fact
 from zhixuan.rules.recall import decide_recall_vote
 from zhixuan.rules.settings import Settings
 
@@ -98,7 +98,7 @@ def check_quorum(present: int, expected: int, settings: Settings, subject: str) 
     )
 
 
-# --- M2 scrutineers -------------------------------------------------------------------------
+# --- M2 scrutineers and tellers -------------------------------------------------------------
 
 
 def check_scrutineers(
@@ -129,6 +129,65 @@ def check_scrutineers(
         seen.add(name)
         decisions.append(Decision(rule="M2", code=code, subject=name, zh=zh, en=en, facts={"name": name}))
     return decisions
+
+
+def check_tellers(tellers: Sequence[str], meeting_candidates: Collection[str]) -> list[Decision]:
+    """M2: one decision per proposed teller (计票人); a candidate of any round is refused.
+
+    Tellers work under the scrutineers. M2 bars a candidate from both posts; membership with voting
+    rights it asks only of scrutineers.
+    """
+    candidates = frozenset(meeting_candidates)
+    decisions: list[Decision] = []
+    seen: set[str] = set()
+    for name in tellers:
+        if name in seen:
+            code, zh, en = "teller_duplicate", f"{name} 已列入计票人", f"{name} is already a teller"
+        elif name in candidates:
+            code = "teller_is_candidate"
+            zh = f"{name} 是本次大会的候选人，不能担任计票人"
+            en = f"{name} is a candidate in this meeting and cannot be a teller"
+        else:
+            code = "teller_eligible"
+            zh = f"{name} 可以担任计票人，在监票人监督下计票"
+            en = f"{name} may serve as teller, counting under the scrutineers' supervision"
+        seen.add(name)
+        decisions.append(Decision(rule="M2", code=code, subject=name, zh=zh, en=en, facts={"name": name}))
+    return decisions
+
+
+# --- M6 ballots issued ----------------------------------------------------------------------
+
+
+def check_issued(attendance: Attendance, subject: str) -> Decision | None:
+    """M6: the ballots issued are the eligible members present, one each; None when the counts agree.
+
+    A difference is reported, not settled: the round's validity stays collected against issued (M6)
+    and its threshold counts the members present (M7).
+    """
+    issued, present = attendance.issued, attendance.present
+    if issued == present:
+        return None
+    facts: dict[str, Fact] = {"issued": issued, "present": present}
+    if issued > present:
+        return Decision(
+            rule="M6",
+            code="issued_exceeds_present",
+            subject=subject,
+            zh=f"发出选票 {issued} 张，多于实到会有选举权的党员 {present} 人：每人只发一张选票，须核对发票记录",
+            en=f"{issued} ballots issued but {present} eligible members present: one ballot each; "
+            "check the record of ballots issued",
+            facts=facts,
+        )
+    return Decision(
+        rule="M6",
+        code="issued_below_present",
+        subject=subject,
+        zh=f"发出选票 {issued} 张，少于实到会有选举权的党员 {present} 人：发出票数应等于实到会人数，须核对发票记录",
+        en=f"{issued} ballots issued but {present} eligible members present: ballots issued should equal "
+        "members present; check the record of ballots issued",
+        facts=facts,
+    )
 
 
 # --- outcomes -------------------------------------------------------------------------------

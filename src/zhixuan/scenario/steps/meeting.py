@@ -1,4 +1,4 @@
-"""The members' meeting: scrutineers (M2), then each round in order (M1, M3–M10).
+"""The members' meeting: scrutineers and tellers (M2), then each round in order (M1, M3–M10).
 
 The core names people by the strings it is given; the runner passes display labels (the name, with
 the id where two people share a name) so decisions read "王煦 当选 …", and maps them back to ids.
@@ -28,7 +28,9 @@ from zhixuan.rules.meeting import (
     RoundOrderError,
     RoundOutcome,
     cascade,
+    check_issued,
     check_scrutineers,
+    check_tellers,
     close_with_empty_seats,
     decide_leave_empty,
     decide_round,
@@ -78,7 +80,9 @@ def run_meeting(ctx: RunContext) -> None:
     labels = _labels(ctx)
     rounds = meeting["rounds"]
 
-    opening = Section("meeting", "党员大会：监票人与法定人数", "Members' meeting: scrutineers and quorum")
+    opening = Section(
+        "meeting", "党员大会：监票人、计票人与法定人数", "Members' meeting: scrutineers, tellers and quorum"
+    )
     meeting_candidates: set[str] = set()
     for rnd in rounds:
         meeting_candidates.update(rnd.get("candidates", ctx.formal.get(rnd["position"], [])))
@@ -90,6 +94,10 @@ def run_meeting(ctx: RunContext) -> None:
                 labels.labels(sorted(meeting_candidates)),
                 labels.labels(sorted(ctx.rights)),
             )
+        )
+    if meeting.get("tellers"):
+        opening.decisions.extend(
+            check_tellers(labels.labels(meeting["tellers"]), labels.labels(sorted(meeting_candidates)))
         )
     opening.facts["应到会 / expected"] = ctx.expected
     ctx.report.sections.append(opening)
@@ -173,6 +181,9 @@ def _run_round(
         attendance = Attendance(expected=expected, present=present, issued=tally.issued, collected=tally.collected)
         outcome = decide_round(spec, tally, attendance, ctx.settings)
         section.tables.append(_tally_table(spec, tally, outcome))
+        issued_check = check_issued(attendance, subject=spec.key)
+        if issued_check is not None:
+            section.decisions.append(issued_check)
         section.decisions.extend(tally.decisions)
         section.decisions.extend(outcome.decisions)
         winners.extend(outcome.winners)
