@@ -17,11 +17,13 @@ vote's ballot order (C4, cascade M3), seats and present count (M1) are taken fro
 file (``_settle_meeting``), never recomputed here; ``marks`` strings become for/against lists in that
 order; votes the run never reaches (it stops for input first, M10) are set aside with a note.
 
-The ``recall`` block is the recall app's (``recall.scenario_import``: petitions, votes, by-elections).
-The parts without web models yet — ``commitment`` and ``ratings`` — are kept verbatim in
-that audit entry's data (``set_aside``): the audit chain is append-only and hash-chained (S2), so the
-original inputs stay with the election, tamper-evident, and the file's digest proves which file they
-came from. No file is written outside the database.
+The ``recall`` block is the recall app's (``recall.scenario_import``: petitions, votes, by-elections);
+``commitment`` (A1) and ``ratings`` (A2) are the term app's (``term.scenario_import``: the commitment with
+its yearly reviews, closed review sessions with rater groups and agreed counts). A part the app has no
+models for (``NOT_IMPORTED``, none at present) is kept verbatim in that audit entry's data
+(``set_aside``): the audit chain is append-only and hash-chained (S2), so the original inputs stay with
+the election, tamper-evident, and the file's digest proves which file they came from. No file is written
+outside the database.
 
 The round trip holds by construction of :func:`prepare`: exporting the imported election
 (``scenario_export.election_scenario``) gives back ``Prepared.document``; the tests run both through
@@ -63,12 +65,11 @@ from zhixuan.web.elections.models import (
 )
 from zhixuan.web.elections.procedures import STAGES
 from zhixuan.web.recall import scenario_import as recall_import
+from zhixuan.web.term import scenario_import as term_import
 
-# Parts of the format that have no web models yet: kept in the audit entry, not imported.
-NOT_IMPORTED = {
-    "commitment": ("任期目标承诺", "the term-target commitment"),
-    "ratings": ("年度测评", "the annual ratings"),
-}
+# Parts of the format that have no web models yet: kept in the audit entry, not imported. (The
+# commitment and the ratings are the term app's since issue 5.)
+NOT_IMPORTED: dict[str, tuple[str, str]] = {}
 PARTY_STANDING_TEXT = "中共正式党员，党员权利正常"
 _EXCUSAL_APPROVER_FALLBACK = "场景文件"
 
@@ -389,6 +390,8 @@ def prepare(source: Mapping[str, Any]) -> Prepared:
     if "meeting" in doc:
         _prepare_meeting(doc, members, pid, problems, notes)
     recall_import.prepare_recall(doc, members, pid, problems)  # A3: the recall app's part
+    for path, zh, en, aside in term_import.prepare_term(doc, problems, out.set_aside):  # A1, A2: the term app's
+        notes.append(Note(path, zh, en, set_aside=aside))
 
     if problems:
         raise ImportRefused(problems)
@@ -1237,6 +1240,7 @@ def do_import_scenario(actor: Any, *, county: County, text: str, filename: str) 
         _after_run(election, doc, report, now, user)
         if "meeting" in doc:
             _meeting(election, prepared, positions, members, applicants, now, user)
+        term_import.import_term(election, doc, report, import_teller, now)  # A1, A2: commitment, reviews
         recall_import.import_recall(election, doc, members, now, user)  # A3: petitions, votes, by-elections
         append_entry(
             chain=election.audit_chain,
