@@ -124,6 +124,18 @@ def test_l1_decision_names_rule_order_commitment_and_entropy() -> None:
     assert decision.text().endswith("(L1)")
 
 
+def test_l1_decision_shows_names_while_the_draw_and_its_facts_stay_on_ids() -> None:
+    ids = ["a1", "a2", "a3", "a4", "a5"]
+    names = dict(zip(ids, ["王煦", "李明", "张强", "陈红", "赵磊"], strict=True))
+    plain = draw(ids, SECRET, "3 5 1 6 2", "发言顺序：书记职位")
+    named = draw(ids, SECRET, "3 5 1 6 2", "发言顺序：书记职位", names=names)
+    assert named.order == plain.order
+    assert named.decision.facts == plain.decision.facts
+    numbered = "、".join(f"{n}. {names[i]}" for n, i in enumerate(plain.order, start=1))
+    assert numbered in named.decision.zh
+    assert not any(i in named.decision.zh for i in ids)
+
+
 def test_l1_verify_commitment() -> None:
     published = commitment(SECRET)
     assert verify(published, SECRET)

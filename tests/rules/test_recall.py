@@ -67,6 +67,18 @@ def test_a3_ineligible_signers_refused() -> None:
     assert result.decisions[-1].facts["ineligible"] == 2
 
 
+def test_a3_refused_signatures_name_the_signer_and_keep_the_id_as_subject() -> None:
+    names = {"m001": "王煦", "probationary-1": "李明"}
+    result = check_petition("周平", [*ROSTER[:19], "m001", "probationary-1"], ROSTER, SETTINGS, names=names)
+    refused = {d.code: d for d in result.decisions if d.code.startswith("signature_")}
+    assert refused["signature_duplicate"].text() == "王煦 已签名，重复签名不计 (A3)"
+    assert refused["signature_ineligible"].zh == "李明 不是有表决权的党员（P1），其签名不计入罢免联名"
+    assert (refused["signature_duplicate"].subject, refused["signature_ineligible"].subject) == (
+        "m001",
+        "probationary-1",
+    )
+
+
 def test_a3_petition_share_comes_from_settings() -> None:
     settings = Settings().with_overrides({"recall_petition_fraction": "1/4"})
     assert not check_petition("王煦", ROSTER[:24], ROSTER, settings).passed

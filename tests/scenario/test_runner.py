@@ -287,7 +287,22 @@ def test_r6_speech_order_is_the_l1_draw_anyone_can_recompute() -> None:
     report = run(doc)
     expected = draw(["a1", "a2", "a3"], bytes.fromhex(secret), "6-2-5", "speech").order
     assert report.outcome["speech_order"] == list(expected)
-    assert any(d.rule == "L1" and d.code == "lot_drawn" for d in report.decisions)
+    (lot,) = [d for d in report.decisions if d.rule == "L1" and d.code == "lot_drawn"]
+    name = {"a1": "王伟芳", "a2": "李芳娜", "a3": "张娜敏"}
+    assert "、".join(f"{n}. {name[i]}" for n, i in enumerate(expected, start=1)) in lot.zh
+    assert lot.facts["order"] == expected
+
+
+def test_a3_refused_petition_signatures_are_named_like_every_other_decision() -> None:
+    doc = scenario(_secretary_and_deputy_rounds())
+    doc["roster"]["members"][9]["status"] = "probationary"
+    doc["recall"] = {"petitions": [{"leader": "m001", "signatures": ["m005", "m006", "m005", "m010"]}]}
+    name = {m["id"]: m["name"] for m in doc["roster"]["members"]}
+    report = run(doc)
+    refused = {d.code: d for d in report.decisions if d.rule == "A3" and d.code.startswith("signature_")}
+    assert refused["signature_duplicate"].zh == f"{name['m005']} 已签名，重复签名不计"
+    assert refused["signature_ineligible"].zh == f"{name['m010']} 不是有表决权的党员（P1），其签名不计入罢免联名"
+    assert (refused["signature_duplicate"].subject, refused["signature_ineligible"].subject) == ("m005", "m010")
 
 
 def test_m11_winners_listed_by_surname_strokes_candidates_by_votes() -> None:

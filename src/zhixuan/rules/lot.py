@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from zhixuan.rules.decision import Decision, Fact
+from zhixuan.rules.decision import Decision, Fact, Names, display_name
 
 SCHEME = "zhixuan-lot-v1"
 MIN_SECRET_BYTES = 16
@@ -109,8 +109,13 @@ def draw(
     label: str,
     *,
     published_commitment: str | None = None,
+    names: Names | None = None,
 ) -> LotDraw:
-    """Draw the order of ``items`` (rule L1); checks the secret against the published commitment."""
+    """Draw the order of ``items`` (rule L1); checks the secret against the published commitment.
+
+    The draw is over ``items`` as given (ids); ``names`` only changes how the decision's sentence
+    shows them.
+    """
     if len(secret) < MIN_SECRET_BYTES:
         raise LotError(f"the secret must have at least {MIN_SECRET_BYTES} bytes, got {len(secret)}")
     if not entropy.strip():
@@ -122,8 +127,8 @@ def draw(
     canonical = canonical_items(items)
     order = shuffled(canonical, secret, entropy, label)
     committed = commitment(secret)
-    numbered_zh = "、".join(f"{n}. {item}" for n, item in enumerate(order, start=1))
-    numbered_en = ", ".join(f"{n}. {item}" for n, item in enumerate(order, start=1))
+    numbered_zh = "、".join(f"{n}. {display_name(item, names)}" for n, item in enumerate(order, start=1))
+    numbered_en = ", ".join(f"{n}. {display_name(item, names)}" for n, item in enumerate(order, start=1))
     decision = Decision(
         rule="L1",
         code="lot_drawn",
@@ -145,7 +150,7 @@ def draw(
     return LotDraw(label=label, items=canonical, order=order, commitment=committed, entropy=entropy, decision=decision)
 
 
-def verify_draw(result: LotDraw, secret: bytes) -> Decision:
+def verify_draw(result: LotDraw, secret: bytes, names: Names | None = None) -> Decision:
     """After the secret is published: does it match the commitment and reproduce the order?"""
     facts: dict[str, Fact] = {"label": result.label, "commitment": result.commitment, "order": result.order}
     if not verify(result.commitment, secret):
@@ -161,12 +166,13 @@ def verify_draw(result: LotDraw, secret: bytes) -> Decision:
         )
     recomputed = shuffled(result.items, secret, result.entropy, result.label)
     if recomputed != result.order:
+        shown = [display_name(item, names) for item in recomputed]
         return Decision(
             rule="L1",
             code="lot_order_mismatch",
             subject=result.label,
-            zh=f"抽签“{result.label}”复算顺序为 {'、'.join(recomputed)}，与公布的顺序不符",
-            en=(f"Lot '{result.label}': recomputed order {', '.join(recomputed)} differs from the published one"),
+            zh=f"抽签“{result.label}”复算顺序为 {'、'.join(shown)}，与公布的顺序不符",
+            en=f"Lot '{result.label}': recomputed order {', '.join(shown)} differs from the published one",
             facts={**facts, "recomputed": recomputed},
         )
     return Decision(

@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from zhixuan.rules.decision import Decision, Fact, percent
+from zhixuan.rules.decision import Decision, Fact, Names, display_name, percent
 from zhixuan.rules.settings import Settings
 
 
@@ -62,8 +62,12 @@ def check_petition(
     signatures: Sequence[str],
     entitled: Collection[str],
     settings: Settings,
+    names: Names | None = None,
 ) -> PetitionResult:
-    """A3 petition: ``signatures`` are member ids in signing order; ``entitled`` the ids with rights (P1)."""
+    """A3 petition: ``signatures`` are member ids in signing order; ``entitled`` the ids with rights (P1).
+
+    ``target`` is shown as given; the decisions about single signatures name the signer by ``names``.
+    """
     if not settings.recall_enabled:
         return PetitionResult(target, (), (), (), len(entitled), 0, 0, False, (_disabled(target),))
     entitled_set = frozenset(entitled)
@@ -75,6 +79,7 @@ def check_petition(
     decisions: list[Decision] = []
     seen: set[str] = set()
     for signer in signatures:
+        who = display_name(signer, names)
         if signer not in entitled_set:
             ineligible.append(signer)
             decisions.append(
@@ -82,8 +87,8 @@ def check_petition(
                     rule="A3",
                     code="signature_ineligible",
                     subject=signer,
-                    zh=f"{signer} 不是有表决权的党员（P1），其签名不计入罢免联名",
-                    en=f"{signer} has no voting rights (P1); the signature does not count",
+                    zh=f"{who} 不是有表决权的党员（P1），其签名不计入罢免联名",
+                    en=f"{who} has no voting rights (P1); the signature does not count",
                     facts={"signer": signer, "target": target},
                 )
             )
@@ -94,8 +99,8 @@ def check_petition(
                     rule="A3",
                     code="signature_duplicate",
                     subject=signer,
-                    zh=f"{signer} 已签名，重复签名不计",
-                    en=f"{signer} has already signed; the repeated signature does not count",
+                    zh=f"{who} 已签名，重复签名不计",
+                    en=f"{who} has already signed; the repeated signature does not count",
                     facts={"signer": signer, "target": target},
                 )
             )

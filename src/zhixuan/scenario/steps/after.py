@@ -103,7 +103,9 @@ def _recall(ctx: RunContext) -> None:
         return
     section = Section("recall", "罢免", "Recall")
     for petition in recall.get("petitions", []):
-        result = check_petition(ctx.name(petition["leader"]), petition["signatures"], ctx.rights, ctx.settings)
+        result = check_petition(
+            ctx.name(petition["leader"]), petition["signatures"], ctx.rights, ctx.settings, names=ctx.names
+        )
         section.decisions.extend(result.decisions)
     ctx.report.sections.append(section)
     for n, vote in enumerate(recall.get("votes", [])):

@@ -189,7 +189,7 @@ def _speech_lot(ctx: RunContext) -> None:
         return
     label = lot.get("label", f"{ctx.doc['election']['id']} 演讲顺序 / speech order")
     try:
-        result = draw(speakers, bytes.fromhex(lot["secret"]), lot["entropy"], label)
+        result = draw(speakers, bytes.fromhex(lot["secret"]), lot["entropy"], label, names=ctx.names)
     except LotError as exc:
         raise file_error(("speech_lot",), f"抽签无法进行：{exc}", f"the lot cannot be drawn: {exc}") from exc
     section = Section("speech_lot", "演讲顺序抽签", "Speech order by lot")

@@ -91,22 +91,26 @@ def _select(ctx: RunContext, combined: StageScores, seats: Mapping[str, int]) ->
         lot = selection_cfg.get("lot")
         if not lot:
             first = selection.lots[0]
-            tied = "、".join(ctx.name(i) for i in first.tied)
+            tied = [ctx.name(i) for i in first.tied]
+            where = ctx.position(first.position)["name"]
             section.decisions.extend(selection.decisions)
             ctx.report.sections.append(section)
             raise NeedsInput(
                 Needed(
                     "selection",
-                    f"{first.position} 在截止线并列：{tied} 争 {first.places_left} 个名额，需公开抽签（selection.lot）",
-                    f"tie at the cut-off for {first.position}: {', '.join(first.tied)} for {first.places_left} "
-                    f"place(s); add the lot (selection.lot)",
+                    f"{where} 在截止线并列：{'、'.join(tied)} 争 {first.places_left} 个名额，"
+                    "需公开抽签（selection.lot）",
+                    f"tie at the cut-off for {where}: {', '.join(tied)} for {first.places_left} place(s); "
+                    "add the lot (selection.lot)",
                     "R3",
                 )
             )
         drawn: dict[str, tuple[str, ...]] = {}
         for needed in selection.lots:
             try:
-                result = draw(needed.tied, bytes.fromhex(lot["secret"]), lot["entropy"], f"R3 {needed.position}")
+                result = draw(
+                    needed.tied, bytes.fromhex(lot["secret"]), lot["entropy"], f"R3 {needed.position}", names=ctx.names
+                )
             except LotError as exc:
                 raise file_error(
                     ("selection", "lot"), f"抽签无法进行：{exc}", f"the lot cannot be drawn: {exc}"
