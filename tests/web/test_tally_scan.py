@@ -462,3 +462,42 @@ def test_no_scan_upload_before_paper_ballots_are_issued(setup: Setup) -> None:
     BallotIssue.objects.filter(round=setup.round).delete()
     with pytest.raises(ValidationError, match="本轮没有登记发出纸质选票"):
         actions.do_upload_scans(setup.t1, round=setup.round, files=uploads(scans(setup.round)[:1]))
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_upload_page_shows_each_file_and_page_and_images_are_for_officers_and_staff_only(
+    client: Any, setup: Setup, lingshan_staff: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    items = scans(setup.round)[-3:]  # two of this round, then the foreign one
+    url = reverse("tally:scans", args=[setup.election.pk, setup.round.pk])
+    client.force_login(setup.t1)
+    files = [SimpleUploadedFile(f"s{i}.jpg", jpg, content_type="image/jpeg") for i, (jpg, _t) in enumerate(items)]
+    page = client.post(url, {"files": files})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "第 3 个文件（s2.jpg）" in text and "不是本次读取的选举" in text  # the refused sheet, with its reason
+    assert "已上传 3 张" in text
+    again = client.post(url, {"files": [SimpleUploadedFile("s0.jpg", items[0][0], content_type="image/jpeg")]})
+    assert again.status_code == 422 and "同一份扫描不能重复上传计票" in again.content.decode()
+
+    sheet = ScannedSheet.objects.exclude(status=ScanStatus.REFUSED).first()
+    assert sheet is not None
+    screen = client.get(reverse("tally:scan_sheet", args=[setup.election.pk, setup.round.pk, sheet.pk]))
+    assert screen.status_code == 200 and 'id="sheet-image"' in screen.content.decode()
+    image_url = reverse("tally:scan_image", args=[setup.election.pk, setup.round.pk, sheet.pk])
+    image = client.get(image_url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg" and image.content[:3] == b"\xff\xd8\xff"
+    strip = client.get(image_url + "?row=0")
+    assert strip.status_code == 200 and len(strip.content) < len(image.content)
+
+    client.force_login(setup.scrutineer)
+    assert client.get(image_url).status_code == 200
+    client.force_login(lingshan_staff)  # another township's staff: the election does not exist for them
+    assert client.get(image_url).status_code == 404
+    client.logout()
+    assert client.get(image_url).status_code == 302  # to the login page, never the image

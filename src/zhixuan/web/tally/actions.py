@@ -324,9 +324,9 @@ def do_agree_sheets(actor: Any, *, round: Round) -> selectors.PaperState:
 
     The sheets hold the paper ballots entered by hand (those not scanned); the round's count is that
     sheet plus the scanned ballots counted plus the electronic ones. Refused while any scanned sheet
-    awaits adjudication (how many is named) and while the sheets differ (the differences are named). A round that collected more than it
-    issued is still agreed — the count is what it is — and the core's M6 decision declares it void,
-    so the meeting must vote again (``PaperState.void``).
+    awaits adjudication (how many is named) and while the sheets differ (the differences are named).
+    A round that collected more than it issued is still agreed — the count is what it is — and the
+    core's M6 decision declares it void, so the meeting must vote again (``PaperState.void``).
     """
     with transaction.atomic():
         rnd = _locked_round(round)
@@ -451,7 +451,7 @@ def _duplicates(rnd: Round, infos: Sequence[scanning.FileInfo], pages: Sequence[
             problems.append(_("%(page)s 的图像已经上传过") % {"page": page.where})
         elif page.sha256 in seen_pages:
             problems.append(
-                _("%(page)s 与%(other)s的图像完全相同") % {"page": page.where, "other": seen_pages[page.sha256]}
+                _("%(page)s与%(other)s的图像完全相同") % {"page": page.where, "other": seen_pages[page.sha256]}
             )
         seen_pages.setdefault(page.sha256, page.where)
     return problems

@@ -16,4 +16,9 @@ urlpatterns = [
     path(f"{_round}/sheet/remove/", views.remove_entry, name="remove_entry"),
     path(f"{_round}/sheet/totals/", views.set_totals, name="set_totals"),
     path(f"{_round}/sheet/submit/", views.submit_sheet, name="submit_sheet"),
+    path(f"{_round}/scans/", views.scans, name="scans"),
+    path(f"{_round}/scans/<str:sheet_id>/", views.scan_sheet, name="scan_sheet"),
+    path(f"{_round}/scans/<str:sheet_id>/image.jpg", views.scan_image, name="scan_image"),
+    path(f"{_round}/scans/<str:sheet_id>/decide/", views.adjudicate, name="adjudicate"),
+    path(f"{_round}/scans/<str:sheet_id>/challenge/", views.challenge, name="challenge"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +19,8 @@ from zhixuan.paper.layout import ballot_layout
 from zhixuan.web.accounts import selectors as access
 from zhixuan.web.elections.models import Election
 from zhixuan.web.meeting.models import Round
-from zhixuan.web.tally import actions, selectors
-from zhixuan.web.tally.models import SheetMode, TallySheet
+from zhixuan.web.tally import actions, scanning, selectors
+from zhixuan.web.tally.models import ScanStatus, SheetMode, TallySheet
 
 _MARK_VALUES = ("for", "against", "abstain", "unclear")
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -327,3 +328,197 @@ def submit_sheet(request: HttpRequest, election_id: int, round_id: int) -> HttpR
         return redirect("tally:sheet", election.pk, rnd.pk)
     messages.success(request, _("录入已提交，待与另一名计票人的录入核对"))
     return redirect("tally:round", election.pk, rnd.pk)
+
+
+# --- scanned ballots -----------------------------------------------------------------------------
+
+# How a teller's keys name a row's reading on the adjudication screen.
+ADJUDICATION_KEYS = (("for", "1"), ("against", "2"), ("abstain", "3"), ("none", "0"), ("unclear", "?"))
+
+
+def _choice_labels() -> dict[str, str]:
+    return {
+        "for": _("赞成"),
+        "against": _("不赞成"),
+        "abstain": _("弃权格"),
+        "none": _("无标记"),
+        "unclear": _("无法辨认"),
+    }
+
+
+def _described(marks: Any, names: dict[str, str]) -> SimpleNamespace | None:
+    if marks is None:
+        return None
+    zh, en = selectors.describe(marks, names)
+    return SimpleNamespace(zh=zh, en=en)
+
+
+def _scan_context(request: HttpRequest, election: Election, rnd: Round) -> dict[str, Any]:
+    status = request.GET.get("status", "")
+    sheets = selectors.scanned_sheets(rnd).prefetch_related("decisions")
+    if status in ScanStatus.values:
+        sheets = sheets.filter(status=status)
+    if status == "pending":
+        sheets = sheets.filter(status=ScanStatus.ADJUDICATE, marks__isnull=True)
+    mine = selectors.next_to_adjudicate(rnd, request.user) if selectors.teller_of(rnd.meeting, request.user) else None
+    names = dict(selectors.candidate_labels(rnd))
+    return {
+        "election": election,
+        "round": rnd,
+        "summary": selectors.scan_summary(rnd),
+        "batches": selectors.scan_batches(rnd),
+        "sheets": [(sheet, _described(sheet.marks, names)) for sheet in sheets],
+        "status": status,
+        "refused": selectors.scanned_sheets(rnd).filter(status=ScanStatus.REFUSED),
+        "may_upload": actions.may_upload(request.user, rnd),
+        "is_teller": selectors.teller_of(rnd.meeting, request.user) is not None,
+        "next_mine": mine,
+        "agreed": rnd.tally_sheets.filter(agreed=True).exists(),
+    }
+
+
+@login_required
+def scans(request: HttpRequest, election_id: int, round_id: int) -> HttpResponse:
+    """The round's scanned sheets; a POST uploads more and shows how each file and page was read."""
+    election, rnd = _round(request, election_id, round_id)
+    _staff_or_officer(request, election, rnd)
+    result = None
+    status = 200
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        uploads = [scanning.Upload(f.name or "", f.read()) for f in files]
+        try:
+            result = actions.do_upload_scans(request.user, round=rnd, files=uploads)
+        except ValidationError as exc:
+            _errors(request, exc)
+            status = 422
+        else:
+            batch = result.batch
+            messages.success(
+                request,
+                _("已上传 %(n)s 张：读取 %(read)s 张，须裁定 %(adj)s 张，拒收 %(refused)s 张")
+                % {
+                    "n": len(result.pages),
+                    "read": batch.sheets_read,
+                    "adj": batch.sheets_adjudicate,
+                    "refused": batch.sheets_refused,
+                },
+            )
+    context = _scan_context(request, election, rnd)
+    if result is not None:
+        context["result"] = list(zip(result.pages, result.sheets, strict=True))
+    return render(request, "tally/scans.html", context, status=status)
+
+
+def _scan_sheet(request: HttpRequest, election_id: int, round_id: int, sheet_id: str) -> tuple[Election, Round, Any]:
+    election, rnd = _round(request, election_id, round_id)
+    _staff_or_officer(request, election, rnd)
+    sheet = selectors.sheet_of(rnd, sheet_id)
+    if sheet is None:
+        raise Http404
+    return election, rnd, sheet
+
+
+@login_required
+def scan_image(request: HttpRequest, election_id: int, round_id: int, sheet_id: str) -> HttpResponse:
+    """The sheet as read (boxes outlined), or one printed row of it (``?row=N``); never public."""
+    _election, rnd, sheet = _scan_sheet(request, election_id, round_id, sheet_id)
+    row = _int(request.GET.get("row"))
+    data = bytes(sheet.image) if row is None else selectors.row_image(sheet, rnd, row)
+    if not data:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def scan_sheet(request: HttpRequest, election_id: int, round_id: int, sheet_id: str) -> HttpResponse:
+    """The adjudication screen: the annotated image beside the reading, a keyboard form per candidate row."""
+    election, rnd, sheet = _scan_sheet(request, election_id, round_id, sheet_id)
+    is_teller = selectors.teller_of(rnd.meeting, request.user) is not None
+    rows = selectors.sheet_rows(sheet, rnd)
+    shown = selectors.decisions(sheet, rnd)
+    own = next((d for d in shown if d.teller_id == request.user.pk), None)
+    # A teller decides on their own first: the other decisions show once they have decided (or to scrutineers).
+    others_visible = own is not None or not is_teller
+    prefill = {}
+    for r in rows:
+        if r.kind == "candidate" and r.number is not None:
+            prefill[r.number] = own.choices.get(r.number) if own is not None else r.read
+    written = [str(w["name"]) for w in own.marks.get("write_ins", [])] if own is not None else []
+    differ = len(shown) >= 2 and sheet.unresolved
+    labels = _choice_labels()
+    names = dict(selectors.candidate_labels(rnd))
+    comparison = []
+    if others_visible and shown:
+        for number in rnd.candidates:
+            values = [labels.get(d.choices.get(number, ""), "—") for d in shown]
+            comparison.append((names[number], values, len({d.choices.get(number) for d in shown} - {None}) > 1))
+        write_ins = [", ".join(str(w["name"]) for w in d.marks.get("write_ins", [])) or "—" for d in shown]
+        if any(w != "—" for w in write_ins):
+            comparison.append((_("另选他人"), write_ins, len(set(write_ins)) > 1))
+    return render(
+        request,
+        "tally/scan_sheet.html",
+        {
+            "election": election,
+            "round": rnd,
+            "sheet": sheet,
+            "rows": rows,
+            "candidate_rows": [(r, prefill.get(r.number or "")) for r in rows if r.kind == "candidate"],
+            "write_in_rows": [r for r in rows if r.kind == "write_in"],
+            "keys": ADJUDICATION_KEYS,
+            "is_teller": is_teller,
+            "is_officer": selectors.approved_officer(rnd.meeting, request.user) is not None,
+            "own": own,
+            "written": " ".join(written),
+            "decisions": shown if others_visible else [],
+            "hidden_decisions": 0 if others_visible else len(shown),
+            "differ": differ,
+            "open": rnd.status == "closed" and not rnd.tally_sheets.filter(agreed=True).exists(),
+            "reasons": sheet.reading.get("reasons", []),
+            "comparison": comparison,
+            "choice_labels": labels,
+            "counted": _described(sheet.marks, names),
+            "proposed": _described(sheet.reading.get("ballot") or sheet.reading.get("proposed"), names),
+        },
+    )
+
+
+@login_required
+@require_POST
+def adjudicate(request: HttpRequest, election_id: int, round_id: int, sheet_id: str) -> HttpResponse:
+    election, rnd, sheet = _scan_sheet(request, election_id, round_id, sheet_id)
+    choices = {number: request.POST.get(f"m-{number}", "") for number in rnd.candidates}
+    written = [w for w in _SEPARATORS.split(request.POST.get("write_ins", "")) if w]
+    try:
+        actions.do_adjudicate(request.user, sheet=sheet, choices=choices, write_ins=written)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("tally:scan_sheet", election.pk, rnd.pk, sheet.pk)
+    sheet.refresh_from_db()
+    if not sheet.unresolved:
+        messages.success(request, _("两名计票人的裁定一致，这张选票已计入"))
+    elif sheet.decisions.count() >= 2:
+        messages.warning(request, _("您的裁定与另一名计票人不一致，请共同查看原始选票，由判断有误的一方修改"))
+        return redirect("tally:scan_sheet", election.pk, rnd.pk, sheet.pk)
+    else:
+        messages.success(request, _("裁定已保存，等待另一名计票人独立裁定"))
+    following = selectors.next_to_adjudicate(rnd, request.user, after=sheet.pk)
+    if following is not None:
+        return redirect("tally:scan_sheet", election.pk, rnd.pk, following.pk)
+    return redirect("tally:scans", election.pk, rnd.pk)
+
+
+@login_required
+@require_POST
+def challenge(request: HttpRequest, election_id: int, round_id: int, sheet_id: str) -> HttpResponse:
+    election, rnd, sheet = _scan_sheet(request, election_id, round_id, sheet_id)
+    try:
+        actions.do_challenge_sheet(request.user, sheet=sheet, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已送两名计票人裁定；裁定一致前这张选票不计入"))
+    return redirect("tally:scan_sheet", election.pk, rnd.pk, sheet.pk)

@@ -30,5 +30,15 @@ def tally_panel(context: Any, election: Any) -> dict[str, Any]:
 
 @register.filter
 def tally_text(item: Any) -> str:
-    """A core ``Decision`` or a tally ``Problem`` / ``Difference`` in the current language."""
-    return str(item.en if get_language() == "en" else item.zh)
+    """A core ``Decision``, a tally ``Problem`` / ``Difference`` or a scanner reason (a dict with ``zh`` and
+    ``en``) in the current language."""
+    key = "en" if get_language() == "en" else "zh"
+    if isinstance(item, dict):
+        return str(item.get(key, ""))
+    return str(getattr(item, key))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (e.g. a choice's label), empty when missing."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
