@@ -8,6 +8,7 @@ let a scanner map the sheet back onto the layout.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 
 import segno
 from reportlab.lib.pagesizes import A4
@@ -24,6 +25,7 @@ from zhixuan.paper.layout import (
     PAGE_W,
     TABLE_TOP,
     BallotLayout,
+    Choice,
     Rect,
 )
 
@@ -62,7 +64,16 @@ def _qr(c: Canvas, payload: str, box: Rect) -> None:
                 )
 
 
-def render_ballot(layout: BallotLayout) -> bytes:
+def render_ballot(
+    layout: BallotLayout,
+    *,
+    subtitle: str | None = None,
+    instructions: Sequence[str] = INSTRUCTIONS,
+    choice_labels: Mapping[Choice, str] = CHOICE_ZH,
+    name_header: str = "候选人姓名",
+) -> bytes:
+    """The ballot as PDF bytes. The keywords reword a ballot on the same geometry (a recall vote's
+    同意罢免 / 不同意罢免 / 弃权); by default it is a round's election ballot."""
     font = register_font()
     spec = layout.spec
     out = io.BytesIO()
@@ -80,17 +91,17 @@ def render_ballot(layout: BallotLayout) -> bytes:
     c.drawCentredString(
         PAGE_W / 2 * mm,
         _y(42),
-        f"{spec.position}　应选 {spec.seats} 名　候选人 {len(spec.candidates)} 名（按姓氏笔画为序）",
+        subtitle or f"{spec.position}　应选 {spec.seats} 名　候选人 {len(spec.candidates)} 名（按姓氏笔画为序）",
     )
     c.setFont(font, 9)
-    for i, line in enumerate(INSTRUCTIONS):
+    for i, line in enumerate(instructions):
         c.drawString((MARGIN + 8) * mm, _y(54 + i * 5.5), line)
 
     header_centre = TABLE_TOP + layout.row_height / 2 + 1.5
     c.setFont(font, 11)
-    c.drawString((MARGIN + 10) * mm, _y(header_centre), "候选人姓名")
+    c.drawString((MARGIN + 10) * mm, _y(header_centre), name_header)
     for choice, cx in zip(CHOICES, CHOICE_CENTRES, strict=True):
-        c.drawCentredString(cx * mm, _y(header_centre), CHOICE_ZH[choice])
+        c.drawCentredString(cx * mm, _y(header_centre), choice_labels[choice])
     c.setLineWidth(0.4)
     left, right = (MARGIN + 6) * mm, (PAGE_W - MARGIN - 6) * mm
     c.line(left, _y(TABLE_TOP), right, _y(TABLE_TOP))

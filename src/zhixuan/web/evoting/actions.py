@@ -92,6 +92,24 @@ def _random_text(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def new_receipt() -> str:
+    """A receipt code for a ballot (unformatted); the ballot stores only :func:`receipt_hash` of it."""
+    return _random_text(RECEIPT_LENGTH)
+
+
+def fresh_code() -> tuple[str, str]:
+    """A new voting code and its keyed hash, unused by the members' meetings and the recall meetings."""
+    from zhixuan.web.recall.models import VotingCode as RecallCode
+
+    while True:
+        code = _random_text(CODE_LENGTH)
+        digest = code_hash(code)
+        if not (
+            VotingCode.objects.filter(code_hash=digest).exists() or RecallCode.objects.filter(code_hash=digest).exists()
+        ):
+            return code, digest
+
+
 def _active_codes(meeting: Meeting) -> int:
     return VotingCode.objects.filter(meeting=meeting, active=True).count()
 
@@ -104,11 +122,7 @@ def do_issue_code(actor: Any, *, meeting: Meeting) -> str:
     if meeting.status == MeetingStatus.CLOSED:
         raise ValidationError(_("会议已闭会，不能再发放投票码。"))
     with transaction.atomic():
-        while True:
-            code = _random_text(CODE_LENGTH)
-            digest = code_hash(code)
-            if not VotingCode.objects.filter(code_hash=digest).exists():
-                break
+        code, digest = fresh_code()
         VotingCode.objects.create(meeting=meeting, code_hash=digest)
         append_entry(
             chain=meeting.election.audit_chain,
@@ -341,17 +355,21 @@ def seal_round_ballots(rnd: Round) -> None:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("seal_round_ballots must run inside the round-close transaction")
-    shuffle = secrets.SystemRandom().shuffle
-    ballots = list(ElectronicBallot.objects.filter(round=rnd))
-    uses = list(CodeUse.objects.filter(round=rnd))
-    ElectronicBallot.objects.filter(round=rnd).delete()
-    CodeUse.objects.filter(round=rnd).delete()
-    shuffle(ballots)
-    shuffle(uses)
-    ElectronicBallot.objects.bulk_create(
-        ElectronicBallot(id=random_key(), round=rnd, marks=b.marks, receipt_hash=b.receipt_hash) for b in ballots
-    )
-    CodeUse.objects.bulk_create(CodeUse(id=random_key(), code_id=u.code_id, round=rnd) for u in uses)
+    rewrite_shuffled(ElectronicBallot.objects.filter(round=rnd))
+    rewrite_shuffled(CodeUse.objects.filter(round=rnd))
+
+
+def rewrite_shuffled(rows: Any) -> None:
+    """Delete the rows of ``rows`` (a queryset of a model with a random key) and write them again in a
+    random order with new random keys: storage order and transaction ids then say nothing of the
+    order they were written in (S1). For a closing transaction (a meeting round, a recall stage)."""
+    model = rows.model
+    found = list(rows)
+    rows.delete()
+    secrets.SystemRandom().shuffle(found)
+    for row in found:
+        row.pk = random_key()
+    model.objects.bulk_create(found)
 
 
 def round_summary(rnd: Round) -> dict[str, Any]:
@@ -360,14 +378,16 @@ def round_summary(rnd: Round) -> dict[str, Any]:
     ``ballots_sha256`` is the SHA-256 of the round's ballots in canonical form, sorted, so the
     published record (S4) can be checked against the audit chain (S2) without any cast order.
     """
-    contents = sorted(
-        json.dumps(m, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        for m in ElectronicBallot.objects.filter(round=rnd).values_list("marks", flat=True)
-    )
-    digest = hashlib.sha256("\n".join(contents).encode()).hexdigest()
+    count, digest = ballots_digest(ElectronicBallot.objects.filter(round=rnd).values_list("marks", flat=True))
     return {
-        "electronic_ballots": len(contents),
+        "electronic_ballots": count,
         "codes_used": CodeUse.objects.filter(round=rnd).count(),
         "active_codes": _active_codes(rnd.meeting),
         "ballots_sha256": digest,
     }
+
+
+def ballots_digest(contents: Any) -> tuple[int, str]:
+    """How many ballots and the SHA-256 of their contents in canonical form, sorted: no cast order (S1)."""
+    lines = sorted(json.dumps(m, sort_keys=True, ensure_ascii=False, separators=(",", ":")) for m in contents)
+    return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()

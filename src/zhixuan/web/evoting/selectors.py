@@ -192,7 +192,9 @@ def receipt_status(receipt: str) -> ReceiptStatus | None:
         .first()
     )
     if ballot is None:
-        return None
+        from zhixuan.web.recall.selectors import receipt_status as recall_receipt
+
+        return recall_receipt(receipt_hash(receipt))
     rnd = ballot.round
     counted = rnd.status in (RoundStatus.ACCEPTED, RoundStatus.PUBLISHED)
     return ReceiptStatus(

@@ -129,6 +129,12 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     voting = selectors.voting_code(code)
     base: dict[str, Any] = {"code": actions.format_code(code)}
     if voting is None:
+        from zhixuan.web.recall import selectors as recall_selectors
+        from zhixuan.web.recall import views as recall_views
+
+        recall_code = recall_selectors.voting_code(code)
+        if recall_code is not None:  # a code of a recall meeting's check-in slip: the same page, its ballot
+            return recall_views.vote(request, code, recall_code)
         return _page(
             request, "evoting/refused.html", {**base, "message": _("投票码无效，请核对投票码。")}, "unknown_code"
         )

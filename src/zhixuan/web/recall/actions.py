@@ -12,15 +12,36 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhixuan.web.audit.log import append_entry
 from zhixuan.web.elections.models import Election
 from zhixuan.web.elections.outcomes import election_outcome
+from zhixuan.web.evoting.actions import (
+    CastRefused,
+    clean_marks,
+    format_code,
+    format_receipt,
+    fresh_code,
+    new_receipt,
+    receipt_hash,
+    rewrite_shuffled,
+)
+from zhixuan.web.evoting.actions import code_hash as voting_code_hash
+from zhixuan.web.meeting.models import CheckInMethod
 from zhixuan.web.recall import selectors
-from zhixuan.web.recall.models import CheckIn, CountStage, Petition, Signature, TellerCount
+from zhixuan.web.recall.models import (
+    CheckIn,
+    CodeUse,
+    CountStage,
+    ElectronicBallot,
+    Petition,
+    Signature,
+    TellerCount,
+    VotingCode,
+)
 from zhixuan.web.roster.models import Member
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -211,8 +232,11 @@ def _require_meeting(petition: Petition) -> None:
         raise ValidationError(_("联名未达到要求或尚未召集罢免表决会议 (A3)"))
 
 
-def do_check_in(actor: Any, *, petition: Petition, text: str) -> list[CheckIn]:
-    """Members arriving at the recall meeting, by roster number; any bad line rejects the batch."""
+def do_check_in(actor: Any, *, petition: Petition, text: str, method: str = CheckInMethod.NUMBER) -> list[CheckIn]:
+    """Members arriving at the recall meeting, by roster number as typed, scanned from the QR code of the
+    member card or picked from a roster search (the meeting's ways); any bad line rejects the batch."""
+    if method not in CheckInMethod.values:
+        raise ValidationError(_("签到方式无效"))
     with transaction.atomic():
         petition = _lock(petition)
         _require_meeting(petition)
@@ -245,7 +269,9 @@ def do_check_in(actor: Any, *, petition: Petition, text: str) -> list[CheckIn]:
             raise ValidationError(errors)
         now = timezone.now()
         rows = [
-            CheckIn.objects.create(petition=petition, member=members[n], recorded_by=_user(actor), checked_in_at=now)
+            CheckIn.objects.create(
+                petition=petition, member=members[n], method=method, recorded_by=_user(actor), checked_in_at=now
+            )
             for _line, n in entries
         ]
         quorum = selectors.quorum(petition)
@@ -253,7 +279,12 @@ def do_check_in(actor: Any, *, petition: Petition, text: str) -> list[CheckIn]:
             petition,
             actor,
             "recall.check_in",
-            {"members": [n for _line, n in entries], "present": quorum.facts["present"], "quorum": quorum.code},
+            {
+                "members": [n for _line, n in entries],
+                "method": method,
+                "present": quorum.facts["present"],
+                "quorum": quorum.code,
+            },
         )
     return rows
 
@@ -296,18 +327,34 @@ def _check_vote_counts(petition: Petition, data: dict[str, int]) -> None:
             errors.append(_("%(field)s 须为不小于 0 的整数") % {"field": key})
     if errors:
         raise ValidationError(errors)
-    present = _eligible_present(petition)
-    if data["issued"] > present:
-        raise ValidationError(
-            _("发出票数 %(issued)d 多于到会有表决权党员 %(present)d 人，每人只发一张票 (M6)")
-            % {"issued": data["issued"], "present": present}
-        )
+    _check_issued(petition, CountStage.VOTE, data["issued"])
     collected = data["yes"] + data["no"] + data["abstain"] + data["invalid"]
     if collected > data["issued"]:
         raise ValidationError(
             _("收回票数 %(collected)d 多于发出票数 %(issued)d（赞成罢免+不赞成+弃权+无效），本次表决无效 (M6)")
             % {"collected": collected, "issued": data["issued"]}
         )
+
+
+def _check_issued(petition: Petition, stage: str, paper: int) -> None:
+    """M6: paper ballots handed out and, when the stage is voted electronically too, the voting codes
+    given out: together at most one per member present."""
+    present = _eligible_present(petition)
+    codes = selectors.codes_issued(petition) if petition.evoting.get(stage) else 0
+    if paper + codes <= present:
+        return
+    if codes:
+        raise ValidationError(
+            _(
+                "发出纸质票 %(issued)d 张 + 电子投票码 %(codes)d 个，多于到会有表决权党员 %(present)d 人，"
+                "每人只发一张票 (M6)"
+            )
+            % {"issued": paper, "codes": codes, "present": present}
+        )
+    raise ValidationError(
+        _("发出票数 %(issued)d 多于到会有表决权党员 %(present)d 人，每人只发一张票 (M6)")
+        % {"issued": paper, "present": present}
+    )
 
 
 def _require_quorum(petition: Petition) -> None:
@@ -357,10 +404,12 @@ def do_accept_vote(actor: Any, *, petition: Petition) -> Petition:
         if petition.vote_accepted_at is not None:
             raise ValidationError(_("罢免表决结果已经确认"))
         _require_scrutineer(actor, petition, CountStage.VOTE)
-        data = selectors.agreed(petition, CountStage.VOTE)
-        if data is None:
+        _require_voting_closed(petition, CountStage.VOTE)
+        paper = selectors.agreed(petition, CountStage.VOTE)
+        if paper is None:
             raise ValidationError(_("两名计票人的录入尚不一致，不能确认 (S3)"))
         _require_quorum(petition)
+        data = selectors.combined_vote_counts(petition, paper)
         petition.vote_present = selectors.present_numbers(petition)
         petition.vote_counts = data
         petition.vote_accepted_by = actor
@@ -467,12 +516,12 @@ def do_enter_by_count(actor: Any, *, petition: Petition, data: dict[str, Any]) -
                 )
             candidates[number] = marks  # type: ignore[assignment]
         if not errors:
-            present = _eligible_present(petition)
-            if issued > present:  # type: ignore[operator]
-                errors.append(
-                    _("发出票数 %(issued)d 多于到会有选举权党员 %(present)d 人 (M6)")
-                    % {"issued": issued, "present": present}
-                )
+            try:
+                _check_issued(petition, CountStage.BY_ELECTION, issued)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            if errors:
+                pass
             elif valid + invalid > issued:  # type: ignore[operator]
                 errors.append(
                     _("收回票数 %(collected)d 多于发出票数 %(issued)d，本轮选举无效，须重新投票 (M6)")
@@ -497,10 +546,12 @@ def do_accept_by_election(actor: Any, *, petition: Petition) -> Petition:
         petition = _lock(petition)
         _require_recalled(petition)
         _require_scrutineer(actor, petition, CountStage.BY_ELECTION)
-        data = selectors.agreed(petition, CountStage.BY_ELECTION)
-        if data is None:
+        _require_voting_closed(petition, CountStage.BY_ELECTION)
+        paper = selectors.agreed(petition, CountStage.BY_ELECTION)
+        if paper is None:
             raise ValidationError(_("两名计票人的录入尚不一致，不能确认 (S3)"))
         _require_quorum(petition)
+        data = selectors.combined_by_counts(petition, paper)
         petition.by_present = selectors.present_numbers(petition)
         petition.by_counts = data
         petition.by_accepted_by = actor
@@ -508,3 +559,144 @@ def do_accept_by_election(actor: Any, *, petition: Petition) -> Petition:
         petition.save(update_fields=["by_present", "by_counts", "by_accepted_by", "by_accepted_at"])
         _audit(petition, actor, "recall.accept_by_election", {"counts": data, "present": len(petition.by_present)})
     return petition
+
+
+# --- electronic voting at the recall meeting (S1) ---------------------------------------------------
+#
+# The members' meeting's way (``evoting``): a one-time code printed on the check-in slip, its keyed hash
+# stored and nothing linking it to the member; a code votes once per stage (``CodeUse`` unique on
+# (code, stage)); the ballot has a random key and no time, code or member; the voter keeps a receipt
+# whose hash the public board looks up. A scrutineer opens and closes each stage's electronic voting
+# (S3); closing rewrites the stage's ballots and code uses in a random order. Casting writes no audit
+# entry (see ``evoting.actions``); issuing a code, opening and closing do, with counts only.
+
+VOTE_CHOICES = ("yes", "no", "abstain")
+
+
+def do_issue_code(actor: Any, *, petition: Petition, member_number: str) -> str:
+    """A voting code for a member just checked in, returned formatted to print on the slip, once.
+
+    Only members present with voting rights receive one (P1, M6); the member is checked, not recorded.
+    """
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        if petition.by_accepted_at is not None:
+            raise ValidationError(_("补选结果已确认，不能再发放投票码"))
+        member = next((m for m in selectors.present_members(petition) if m.number == member_number), None)
+        if member is None:
+            raise ValidationError(_("%(number)s 尚未签到，不能领取投票码") % {"number": member_number})
+        if not selectors.has_rights(member):
+            raise ValidationError(
+                _("%(name)s 为%(status)s，没有表决权，不发投票码 (P1)")
+                % {"name": member.name, "status": member.get_status_display()}
+            )
+        if selectors.codes_issued(petition) >= _eligible_present(petition):
+            raise ValidationError(_("投票码已与到会有表决权党员人数相同，不能再发放 (M6)"))
+        code, digest = fresh_code()
+        VotingCode.objects.create(petition=petition, code_hash=digest)
+        _audit(petition, actor, "recall.issue_code", {"codes": selectors.codes_issued(petition)})
+    return format_code(code)
+
+
+def _require_voting_closed(petition: Petition, stage: str) -> None:
+    if petition.evoting.get(stage) == "open":
+        raise ValidationError(_("电子投票尚未结束，请监票人先结束电子投票 (S3)"))
+
+
+def _stage_accepted(petition: Petition, stage: str) -> bool:
+    return (petition.vote_accepted_at if stage == CountStage.VOTE else petition.by_accepted_at) is not None
+
+
+def do_open_voting(actor: Any, *, petition: Petition, stage: str) -> Petition:
+    """A scrutineer opens a stage's electronic voting (S3): with quorum (M1), officers (M2) and, for the
+    by-election, a recalled seat and its candidates; one stage at a time, once."""
+    if stage not in CountStage.values:
+        raise ValidationError(_("表决事项无效"))
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        if not selectors.is_scrutineer(actor, petition.election):
+            raise ValidationError(_("开始和结束电子投票须由监票人确认 (S3)"))
+        if not petition.scrutineers:
+            raise ValidationError(_("请先经大会通过监票人、计票人 (M2)"))
+        if stage == CountStage.BY_ELECTION:
+            _require_recalled(petition)
+            if not petition.by_candidates:
+                raise ValidationError(_("请先确定补选候选人"))
+        elif petition.vote_accepted_at is not None:
+            raise ValidationError(_("罢免表决结果已经确认"))
+        if petition.evoting.get(stage):
+            label = selectors.stage_label(stage)
+            raise ValidationError(_("%(stage)s的电子投票已经开始过，不能再次开始") % {"stage": label})
+        if "open" in petition.evoting.values():
+            raise ValidationError(_("另一项表决的电子投票正在进行"))
+        _require_quorum(petition)
+        petition.evoting = {**petition.evoting, stage: "open"}
+        petition.save(update_fields=["evoting"])
+        _audit(
+            petition,
+            actor,
+            "recall.open_voting",
+            {"stage": stage, "present": _eligible_present(petition), "codes": selectors.codes_issued(petition)},
+        )
+    return petition
+
+
+def do_close_voting(actor: Any, *, petition: Petition, stage: str) -> Petition:
+    """A scrutineer closes a stage's electronic voting (S3); its ballots and code uses are rewritten in a
+    random order (S1) and the audit entry records their number and a digest of their contents."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        if not selectors.is_scrutineer(actor, petition.election):
+            raise ValidationError(_("开始和结束电子投票须由监票人确认 (S3)"))
+        if petition.evoting.get(stage) != "open":
+            raise ValidationError(_("该项表决没有正在进行的电子投票"))
+        rewrite_shuffled(ElectronicBallot.objects.filter(petition=petition, stage=stage))
+        rewrite_shuffled(CodeUse.objects.filter(code__petition=petition, stage=stage))
+        petition.evoting = {**petition.evoting, stage: "closed"}
+        petition.save(update_fields=["evoting"])
+        _audit(petition, actor, "recall.close_voting", {"stage": stage, **selectors.stage_summary(petition, stage)})
+    return petition
+
+
+def do_cast(*, code: str, stage: str, marks: dict[str, str]) -> str:
+    """Store one anonymous ballot of ``code`` in the open ``stage`` and return the receipt, once (S1).
+
+    Beside the members' meeting's ``evoting.actions.do_cast_marks``, in the ORM: a recall meeting is
+    one township's members. ``marks``: for the recall vote ``{"choice": "yes" | "no" | "abstain"}``;
+    for the by-election candidate number → ``for`` / ``against`` / ``abstain``. The petition row is
+    locked, so a cast and the stage's closing never overlap; ``CodeUse``'s unique (code, stage) is the
+    guard against a second ballot. Raises ``evoting.actions.CastRefused``.
+    """
+    voting = VotingCode.objects.filter(code_hash=voting_code_hash(code)).first()
+    if voting is None:
+        raise CastRefused(_("投票码无效，请核对投票码。"), "unknown_code")
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().get(pk=voting.petition_id)
+        voting = VotingCode.objects.get(pk=voting.pk)
+        if not voting.active:
+            raise CastRefused(_("此投票码已收回，不能投票。"), "inactive_code")
+        if petition.evoting.get(stage) != "open":
+            raise CastRefused(_("本轮投票未在进行中，选票没有保存。"), "round_not_open")
+        ballot = recall_ballot(petition, stage, marks)
+        try:
+            with transaction.atomic():
+                CodeUse.objects.create(code=voting, stage=stage)
+        except IntegrityError:
+            raise CastRefused(_("此投票码本轮已投票，每个投票码每轮只能投一次。"), "already_voted") from None
+        receipt = new_receipt()
+        ElectronicBallot.objects.create(
+            petition=petition, stage=stage, marks=ballot, receipt_hash=receipt_hash(receipt)
+        )
+    return format_receipt(receipt)
+
+
+def recall_ballot(petition: Petition, stage: str, marks: dict[str, str]) -> dict[str, Any]:
+    """The stored form of a ballot; shape only (validity is the core's when counted, M5)."""
+    if stage == CountStage.VOTE:
+        choice = marks.get("choice", "abstain")
+        if choice not in VOTE_CHOICES:
+            raise CastRefused(_("表决意见无效。"), "bad_ballot")
+        return {"choice": choice}
+    return clean_marks(list(petition.by_candidates), marks)

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhixuan.web.evoting.models import random_key
+from zhixuan.web.meeting.models import CheckInMethod
+
 
 class Petition(models.Model):
     """A joint proposal to recall one elected leader, and the recall meeting it convenes."""
@@ -49,6 +52,8 @@ class Petition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     by_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Electronic voting per stage (``CountStage``): {"vote": "open" | "closed", ...}; absent = never opened.
+    evoting = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["election", "pk"]
@@ -86,6 +91,9 @@ class CheckIn(models.Model):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="check_ins")
     member = models.ForeignKey("roster.Member", on_delete=models.CASCADE, related_name="+")
+    # How the desk found the member: roster search, membership number or the QR code of the member card,
+    # the meeting's ways (``meeting.CheckInMethod``).
+    method = models.CharField(max_length=16, choices=CheckInMethod.choices, default=CheckInMethod.NUMBER)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     checked_in_at = models.DateTimeField()
 
@@ -109,3 +117,43 @@ class TellerCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["petition", "stage", "teller"], name="recall_count_per_teller")]
+
+
+# --- electronic voting at the recall meeting (S1), as ``evoting`` does it at the members' meeting --------
+
+
+class VotingCode(models.Model):
+    """A one-time code printed on the recall meeting's check-in slip; only its keyed hash is stored
+    (``evoting.actions.code_hash``) and nothing records which member received it. The key is random,
+    so the codes cannot be put in the order the members checked in."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=random_key, editable=False)
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="voting_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+
+
+class CodeUse(models.Model):
+    """That a code has voted in a stage (the recall vote, the by-election): unique per (code, stage),
+    the one-ballot-per-code guard under concurrency, as ``evoting.CodeUse`` per round. No time."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=random_key, editable=False)
+    code = models.ForeignKey(VotingCode, on_delete=models.CASCADE, related_name="uses")
+    stage = models.CharField(max_length=16, choices=CountStage.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code", "stage"], name="recall_code_use_once")]
+
+
+class ElectronicBallot(models.Model):
+    """An anonymous electronic ballot of one stage: a random key, no code, no member, no time (S1).
+
+    ``marks``: the recall vote ``{"choice": "yes" | "no" | "abstain"}``; the by-election the scenario's
+    ballot form ``{"for": [...], "against": [...]}``.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32, default=random_key, editable=False)
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="electronic_ballots")
+    stage = models.CharField(max_length=16, choices=CountStage.choices)
+    marks = models.JSONField(default=dict)
+    receipt_hash = models.CharField(max_length=64, unique=True)

@@ -238,3 +238,173 @@ def can_count(user: Any, election: Election) -> bool:
 
 def is_scrutineer(user: Any, election: Election) -> bool:
     return _has_role(user, election, "scrutineer")
+
+
+# --- electronic voting at the recall meeting (S1) -------------------------------------------------
+
+
+def voting_code(code: str) -> Any:
+    """A recall meeting's voting code as typed or scanned, with its petition and election, or None."""
+    from zhixuan.web.evoting.actions import code_hash
+    from zhixuan.web.recall.models import VotingCode
+
+    return VotingCode.objects.filter(code_hash=code_hash(code)).select_related("petition__election").first()
+
+
+def codes_issued(petition: Petition) -> int:
+    """Voting codes handed out and not handed back: the electronic part of ``issued`` (M6)."""
+    return petition.voting_codes.filter(active=True).count()
+
+
+def open_stage(petition: Petition) -> str | None:
+    """The stage whose electronic voting is open now, if any."""
+    return next((stage for stage, state in petition.evoting.items() if state == "open"), None)
+
+
+def electronic_marks(petition: Petition, stage: str) -> list[dict[str, Any]]:
+    return [dict(m) for m in petition.electronic_ballots.filter(stage=stage).values_list("marks", flat=True)]
+
+
+def electronic_vote_counts(petition: Petition) -> dict[str, int]:
+    """The recall vote's electronic ballots: 赞成罢免 / 不赞成 / 弃权 (one choice each, none invalid)."""
+    choices = [m.get("choice") for m in electronic_marks(petition, CountStage.VOTE)]
+    return {"ballots": len(choices), **{c: choices.count(c) for c in ("yes", "no", "abstain")}}
+
+
+def stage_summary(petition: Petition, stage: str) -> dict[str, Any]:
+    """What a stage's closing audit entry records: counts and a digest of the ballots' contents."""
+    from zhixuan.web.evoting.actions import ballots_digest
+
+    count, digest = ballots_digest(electronic_marks(petition, stage))
+    used = petition.voting_codes.filter(uses__stage=stage).count()
+    return {"electronic_ballots": count, "codes_used": used, "ballots_sha256": digest}
+
+
+def combined_vote_counts(petition: Petition, paper: dict[str, Any]) -> dict[str, Any]:
+    """The recall vote's totals: the tellers' agreed paper count plus the electronic ballots (M6).
+
+    ``issued`` is the paper ballots handed out plus the voting codes given out; the parts are kept.
+    """
+    electronic = electronic_vote_counts(petition)
+    codes = codes_issued(petition) if petition.evoting.get(CountStage.VOTE) else 0
+    return {
+        "issued": paper["issued"] + codes,
+        **{k: paper[k] + electronic[k] for k in ("yes", "no", "abstain")},
+        "invalid": paper["invalid"],
+        "paper": dict(paper),
+        "electronic": {**electronic, "codes": codes},
+    }
+
+
+def by_election_spec(petition: Petition) -> Any:
+    """The by-election's ballot for the core: the recalled seat (one), the candidates in ballot order."""
+    from zhixuan.rules.ballots import RoundSpec
+
+    return RoundSpec(
+        key=petition.by_election_key,
+        position=petition.position_kind,
+        seats=1,
+        candidates=tuple(petition.by_candidates),
+    )
+
+
+def electronic_by_tally(petition: Petition) -> Any:
+    """The core's count of the by-election's electronic ballots (M4, M5): an over-vote is invalid."""
+    from zhixuan.rules.ballots import Attendance, Ballot, Mark, tally_round
+
+    spec = by_election_spec(petition)
+    entries = []
+    for marks in electronic_marks(petition, CountStage.BY_ELECTION):
+        chosen = {n: Mark.FOR for n in marks.get("for", [])} | {n: Mark.AGAINST for n in marks.get("against", [])}
+        entries.append((Ballot(tuple(chosen.get(c, Mark.ABSTAIN) for c in spec.candidates)), 1))
+    n = len(entries)
+    present = int(quorum(petition).facts["present"])  # type: ignore[call-overload]
+    attendance = Attendance(expected=expected(petition.election), present=present, issued=n, collected=n)
+    return tally_round(spec, entries, attendance, election_settings(petition.election), ())
+
+
+def combined_by_counts(petition: Petition, paper: dict[str, Any]) -> dict[str, Any]:
+    """The by-election's totals: the tellers' agreed paper totals plus the core's count of the
+    electronic ballots, per candidate (M5, M6); the parts are kept."""
+    tally = electronic_by_tally(petition)
+    codes = codes_issued(petition) if petition.evoting.get(CountStage.BY_ELECTION) else 0
+    electronic = {
+        "valid": tally.valid,
+        "invalid": tally.invalid,
+        "codes": codes,
+        "candidates": {n: {"for": c.for_, "against": c.against, "abstain": c.abstain} for n, c in tally.counts.items()},
+    }
+    return {
+        "issued": paper["issued"] + codes,
+        "valid": paper["valid"] + tally.valid,
+        "invalid": paper["invalid"] + tally.invalid,
+        "candidates": {
+            n: {m: paper["candidates"][n][m] + electronic["candidates"][n][m] for m in ("for", "against", "abstain")}
+            for n in petition.by_candidates
+        },
+        "paper": dict(paper),
+        "electronic": electronic,
+    }
+
+
+def by_candidates_in_order(petition: Petition) -> list[tuple[str, str]]:
+    """(member number, name) of the by-election's candidates in ballot order: surname strokes (C4), as
+    the runner orders them, so the paper and the phone ballot match ``zhixuan run``."""
+    from zhixuan.web.meeting.selectors import labels
+
+    people = labels(petition.election)
+    return [(n, people.name(n)) for n in people.stroke_sorted(petition.by_candidates)]
+
+
+def by_ballot_warnings(petition: Petition, ballot: dict[str, Any]) -> list[Any]:
+    """What the core will say of this by-election ballot (M5), shown before the voter confirms:
+    an over-vote is counted invalid, a blank ballot valid. Nothing is prevented."""
+    from django.utils.translation import gettext as _
+
+    from zhixuan.rules.ballots import Ballot, Mark, read_ballot
+    from zhixuan.web.evoting.selectors import BallotWarning
+
+    spec = by_election_spec(petition)
+    chosen = {n: Mark.FOR for n in ballot.get("for", [])} | {n: Mark.AGAINST for n in ballot.get("against", [])}
+    reading = read_ballot(
+        Ballot(tuple(chosen.get(c, Mark.ABSTAIN) for c in spec.candidates)),
+        spec,
+        election_settings(petition.election),
+        (),
+    )
+    out = []
+    if reading.reason == "over_vote":
+        out.append(
+            BallotWarning(
+                "M5",
+                _("您赞成了 %(n)s 人（含另选），超过本轮应选 %(seats)s 名，这张选票将作为无效票。")
+                % {"n": reading.for_marks, "seats": spec.seats},
+            )
+        )
+    if reading.blank:
+        out.append(BallotWarning("M5", _("您没有作任何标记：这是一张空白票，有效，对所有候选人均视为弃权。")))
+    return out
+
+
+def receipt_status(digest: str) -> Any:
+    """A recall meeting's electronic ballot for the public board's receipt lookup (``evoting``):
+    which stage, and whether its count is accepted — never what it says (S1)."""
+    from zhixuan.web.evoting.selectors import ReceiptStatus
+    from zhixuan.web.recall.models import ElectronicBallot
+
+    ballot = ElectronicBallot.objects.filter(receipt_hash=digest).select_related("petition__election").first()
+    if ballot is None:
+        return None
+    petition = ballot.petition
+    accepted = petition.vote_accepted_at if ballot.stage == CountStage.VOTE else petition.by_accepted_at
+    from django.utils.translation import gettext as _
+
+    title = f"{stage_label(ballot.stage)}（{petition}）"
+    status = _("投票中") if petition.evoting.get(ballot.stage) == "open" else _("投票结束，计票中")
+    return ReceiptStatus(
+        round_title=title,
+        round_key=ballot.stage if ballot.stage == CountStage.VOTE else petition.by_election_key,
+        election_title=petition.election.title,
+        counted=accepted is not None,
+        status_label=status,
+    )

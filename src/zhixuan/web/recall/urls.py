@@ -26,3 +26,8 @@ urlpatterns = [
         name="accept_by",
     ),
 ]
+urlpatterns += [
+    path("elections/<int:election_id>/recall/<int:petition_id>/code/", views.issue_code, name="issue_code"),
+    path("elections/<int:election_id>/recall/<int:petition_id>/voting/", views.voting, name="voting"),
+    path("elections/<int:election_id>/recall/<int:petition_id>/by-election/ballot/", views.by_ballot, name="by_ballot"),
+]

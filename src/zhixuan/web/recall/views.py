@@ -20,7 +20,10 @@ from django.views.decorators.http import require_POST
 from zhixuan.web.accounts import selectors as access
 from zhixuan.web.elections.models import Election
 from zhixuan.web.elections.outcomes import election_outcome
-from zhixuan.web.recall import actions, forms, selectors
+from zhixuan.web.evoting.actions import CastRefused, format_code
+from zhixuan.web.meeting import selectors as meeting_selectors
+from zhixuan.web.meeting.models import CheckInMethod
+from zhixuan.web.recall import actions, ballot_pdf, forms, selectors
 from zhixuan.web.recall.models import CountStage, Petition
 from zhixuan.web.roster.models import Member
 
@@ -136,6 +139,19 @@ def _page(
         "vote_form": forms.VoteCountForm(),
         "by_count_form": forms.ByCountForm(candidates=by_names),
         "errors": {},
+        "query": request.GET.get("q", ""),
+        "found": _search(petition, request.GET.get("q", "")),
+        "codes_issued": selectors.codes_issued(petition),
+        "evoting_stages": [
+            {
+                "stage": stage,
+                "label": selectors.stage_label(stage),
+                "state": petition.evoting.get(stage, ""),
+                "ballots": petition.electronic_ballots.filter(stage=stage).count(),
+            }
+            for stage in (CountStage.VOTE, CountStage.BY_ELECTION)
+            if stage == CountStage.VOTE or petition.by_candidates
+        ],
     }
     ctx.update(extra)
     return render(request, "recall/petition.html", ctx, status=status)
@@ -233,19 +249,109 @@ def convene(request: HttpRequest, election_id: int, petition_id: int) -> HttpRes
     )
 
 
+def _search(petition: Petition, query: str) -> list[dict[str, Any]]:
+    """Roster search at the check-in desk, as the meeting's (``meeting.selectors.search_members``)."""
+    if not query.strip() or petition.convened_at is None:
+        return []
+    here = set(selectors.present_numbers(petition))
+    return [
+        {"member": m, "eligible": selectors.has_rights(m), "here": m.number in here}
+        for m in meeting_selectors.search_members(petition.election, query)
+    ]
+
+
 @login_required
 @require_POST
 def check_in(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
-    return _post(
+    """Check-in by a list of numbers, one typed membership number, the QR code of a member card or a
+    roster search (``method``); with ``code`` the member's voting code is printed on the slip (S1)."""
+    method = request.POST.get("method", CheckInMethod.NUMBER)
+    if "numbers" not in request.POST:  # one member: typed, scanned or picked from the search
+        request.POST = request.POST.copy()  # type: ignore[misc]
+        request.POST["numbers"] = request.POST.get("number", "")
+    with_code = request.POST.get("code") == "1"
+    slip: dict[str, str] = {}
+
+    def call(p: Petition, d: Any) -> Any:
+        rows = actions.do_check_in(request.user, petition=p, text=d["numbers"], method=method)
+        if with_code and len(rows) == 1:
+            slip["code"] = actions.do_issue_code(request.user, petition=p, member_number=rows[0].member.number)
+            slip["name"] = rows[0].member.name
+        return rows
+
+    response = _post(
         request,
         election_id,
         petition_id,
         section="check-in",
         form=forms.NumbersForm(request.POST),
         form_key="checkin_form",
-        call=lambda p, d: actions.do_check_in(request.user, petition=p, text=d["numbers"]),
+        call=call,
         done=_("签到已录入。"),
     )
+    if slip:
+        election, p = _petition(request, election_id, petition_id)
+        return _slip(request, election, p, slip["code"])
+    return response
+
+
+def _slip(request: HttpRequest, election: Election, petition: Petition, code: str) -> HttpResponse:
+    """The check-in slip with the voting code and its QR (the meeting's slip), never cached."""
+    import segno
+    from django.urls import reverse
+
+    url = request.build_absolute_uri(reverse("evoting:vote", args=[code]))
+    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#000", border=2)
+    meeting = {"title": _("罢免 %(name)s 党员大会") % {"name": petition.leader_name}}
+    response = render(
+        request,
+        "evoting/slip.html",
+        {
+            "election": election,
+            "meeting": meeting,
+            "code": code,
+            "url": url,
+            "qr": qr,
+            "back": f"{_url(election, petition)}#check-in",
+            "recall": True,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def issue_code(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """A voting code for a member already checked in (e.g. who chose electronic voting later)."""
+    election, p = _petition(request, election_id, petition_id)
+    _run(request, election)
+    try:
+        code = actions.do_issue_code(request.user, petition=p, member_number=request.POST.get("number", "").strip())
+    except ValidationError as exc:
+        return _page(request, election, p, status=422, errors={"check-in": exc.messages})
+    return _slip(request, election, p, code)
+
+
+@login_required
+@require_POST
+def voting(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """A scrutineer opens or closes a stage's electronic voting (S3)."""
+    election, p = _petition(request, election_id, petition_id)
+    stage, step = request.POST.get("stage", ""), request.POST.get("step", "")
+    try:
+        if step == "open":
+            actions.do_open_voting(request.user, petition=p, stage=stage)
+        elif step == "close":
+            actions.do_close_voting(request.user, petition=p, stage=stage)
+        else:
+            raise ValidationError(_("操作无效"))
+    except ValidationError as exc:
+        p.refresh_from_db()
+        return _page(request, election, p, status=422, errors={"evoting": exc.messages})
+    messages.success(request, _("电子投票已开始。") if step == "open" else _("电子投票已结束。"))
+    return redirect(f"{_url(election, p)}#evoting")
 
 
 @login_required
@@ -267,10 +373,101 @@ def officers(request: HttpRequest, election_id: int, petition_id: int) -> HttpRe
 
 @login_required
 def ballot(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
-    """The printable recall ballot: 赞成罢免 / 不赞成 / 弃权, no serial number (S1)."""
+    """The recall vote's A4 paper ballot (PDF): 同意罢免 / 不同意罢免 / 弃权, no serial number (S1)."""
     election, p = _petition(request, election_id, petition_id)
     _run(request, election)
-    return render(request, "recall/ballot.html", {"election": election, "petition": p, "copies": range(2)})
+    if p.convened_at is None:
+        raise Http404
+    return _pdf(ballot_pdf.vote_ballot_pdf(p), f"recall-{election.pk}-{p.pk}.pdf")
+
+
+@login_required
+def by_ballot(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """The by-election's A4 paper ballot (PDF), candidates by surname strokes (C4), no serial (S1)."""
+    election, p = _petition(request, election_id, petition_id)
+    _run(request, election)
+    if not p.by_candidates:
+        raise Http404
+    return _pdf(ballot_pdf.by_election_ballot_pdf(p), f"by-election-{election.pk}-{p.pk}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- the phone voting page of a recall meeting's code (``/v/<code>/``, reached through evoting) --------
+
+
+def _vote_page(request: HttpRequest, template: str, context: dict[str, Any], status: str) -> HttpResponse:
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Vote-Status"] = status
+    return response
+
+
+def vote(request: HttpRequest, code: str, voting: Any) -> HttpResponse:
+    """The ballot of the stage open now: the recall vote (one choice) or the by-election (a mark per
+    candidate); review, then cast (S1). Answers 200 whatever the outcome, as the meeting's page."""
+    base: dict[str, Any] = {"code": format_code(code)}
+    if not voting.active:
+        return _vote_page(
+            request, "evoting/refused.html", {**base, "message": _("此投票码已收回，不能投票。")}, "inactive_code"
+        )
+    petition = voting.petition
+    stage = selectors.open_stage(petition)
+    base.update({"election": petition.election, "petition": petition})
+    posted = request.POST.get("round", "") if request.method == "POST" else ""
+    if posted and posted != stage:
+        message = _("您提交的这一轮投票已经结束，选票没有保存。")
+        return _vote_page(request, "evoting/refused.html", {**base, "message": message}, "round_not_open")
+    if stage is None:
+        return _vote_page(request, "evoting/waiting.html", base, "waiting")
+    candidates = [{"number": n, "name": name} for n, name in selectors.by_candidates_in_order(petition)]
+    context = {
+        **base,
+        "stage": stage,
+        "candidates": candidates,
+        "vote_choices": [
+            ("yes", _("同意罢免"), "for"),
+            ("no", _("不同意罢免"), "against"),
+            ("abstain", _("弃权"), "abstain"),
+        ],
+        "mark_choices": [("for", _("赞成")), ("against", _("不赞成")), ("abstain", _("弃权"))],
+    }
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    if stage == CountStage.VOTE:
+        marks = {"choice": request.POST.get("choice", "")}
+    else:
+        marks = {c["number"]: request.POST.get(f"mark-{c['number']}", "abstain") for c in candidates}
+    context["marks"] = marks
+    errors: list[str] = []
+    ballot: dict[str, Any] = {}
+    if step:
+        try:
+            ballot = actions.recall_ballot(petition, stage, marks)
+        except CastRefused as exc:
+            errors.append(" ".join(exc.messages))
+        if stage == CountStage.VOTE and not marks["choice"]:
+            errors = [_("请选择“同意罢免”“不同意罢免”或“弃权”。")]
+    context["errors"] = errors
+    if step in ("review", "cast") and not errors:
+        if step == "cast":
+            try:
+                receipt = actions.do_cast(code=code, stage=stage, marks=marks)
+            except CastRefused as exc:
+                return _vote_page(
+                    request, "evoting/refused.html", {**context, "message": " ".join(exc.messages)}, exc.reason
+                )
+            return _vote_page(request, "recall/vote_done.html", {**context, "receipt": receipt}, "cast")
+        context["ballot"] = ballot
+        context["for_names"] = [c["name"] for c in candidates if c["number"] in ballot.get("for", [])]
+        context["against_names"] = [c["name"] for c in candidates if c["number"] in ballot.get("against", [])]
+        context["warnings"] = selectors.by_ballot_warnings(petition, ballot) if stage != CountStage.VOTE else []
+        return _vote_page(request, "recall/vote_confirm.html", context, "review")
+    return _vote_page(request, "recall/vote.html", context, "ballot")
 
 
 @login_required
