@@ -189,7 +189,8 @@ def test_m2_refuses_a_candidate_by_name(lingshan: dict[str, Any]) -> None:
     # m01 周文斌 is a formal candidate for secretary; m12 董小红 for committee member.
     with pytest.raises(ValidationError, match="周文斌 是本次大会的候选人，不能担任监票人"):
         actions.do_propose_officer(staff, meeting=meeting, number="m01", role="scrutineer")
-    with pytest.raises(ValidationError, match="董小红 是本次大会的候选人"):
+    # A teller is checked by the teller rule of M2 and refused in the teller's words.
+    with pytest.raises(ValidationError, match="董小红 是本次大会的候选人，不能担任计票人"):
         actions.do_propose_officer(staff, meeting=meeting, number="m12", role="teller")
     with pytest.raises(ValidationError, match="未签到"):
         actions.do_propose_officer(staff, meeting=meeting, number="m42", role="scrutineer")

@@ -221,8 +221,8 @@ def do_propose_officer(actor: Any, *, meeting: Meeting, number: str, role: str) 
                 _("%(name)s（%(number)s）未签到，监票人、计票人须从到会党员中推选 (M2)")
                 % {"name": member.name, "number": member.number}
             )
-        decision = selectors.officer_check(meeting, member)
-        if decision.code != "scrutineer_eligible":
+        decision = selectors.officer_check(meeting, member, role)
+        if decision.code not in selectors.OFFICER_ELIGIBLE:
             raise ValidationError(_text(decision))
         if Officer.objects.filter(meeting=meeting, member=member).exists():
             raise ValidationError(_("%(name)s 已被推选为监票人或计票人") % {"name": member.name})
@@ -245,8 +245,8 @@ def do_approve_officers(actor: Any, *, meeting: Meeting) -> list[Officer]:
         if not pending:
             raise ValidationError(_("没有待通过的监票人、计票人名单"))
         for officer in pending:
-            decision = selectors.officer_check(meeting, officer.member)
-            if decision.code != "scrutineer_eligible":
+            decision = selectors.officer_check(meeting, officer.member, officer.role)
+            if decision.code not in selectors.OFFICER_ELIGIBLE:
                 raise ValidationError(_text(decision))
         if not any(o.role in selectors.SCRUTINEER_ROLES for o in [*pending, *selectors.officers(meeting)]):
             raise ValidationError(_("名单中须至少有一名监票人 (M2)"))

@@ -17,7 +17,14 @@ from django.db.models import Q, QuerySet, Sum
 from zhixuan.rules import people
 from zhixuan.rules.ballots import RoundSpec
 from zhixuan.rules.decision import Decision
-from zhixuan.rules.meeting import RoundOrderError, RoundOutcome, cascade, check_quorum, check_scrutineers
+from zhixuan.rules.meeting import (
+    RoundOrderError,
+    RoundOutcome,
+    cascade,
+    check_quorum,
+    check_scrutineers,
+    check_tellers,
+)
 from zhixuan.rules.settings import Settings, preset_settings
 from zhixuan.rules.stroke_order import name_key
 from zhixuan.strokes import stroke_table
@@ -246,10 +253,16 @@ def candidate_members(meeting: Meeting, outcome: ElectionOutcome | None = None) 
     return out
 
 
-def officer_check(meeting: Meeting, member: Member, outcome: ElectionOutcome | None = None) -> Decision:
-    """M2 by the core for ``member`` against the meeting's candidates and the members with rights."""
+OFFICER_ELIGIBLE = ("scrutineer_eligible", "teller_eligible")
+
+
+def officer_check(meeting: Meeting, member: Member, role: str, outcome: ElectionOutcome | None = None) -> Decision:
+    """M2 by the core for ``member`` in ``role``: no candidate of any round; a scrutineer must also have
+    voting rights (``check_scrutineers``), a teller need not (``check_tellers``)."""
     election = meeting.election
     lab = labels(election)
+    if role == OfficerRole.TELLER:
+        return check_tellers(lab.labels([member.number]), lab.labels(sorted(candidate_members(meeting, outcome))))[0]
     rights = [m.number for m in roster.members(election) if has_rights(m)]
     decisions = check_scrutineers(
         lab.labels([member.number]), lab.labels(sorted(candidate_members(meeting, outcome))), lab.labels(rights)
