@@ -151,7 +151,8 @@ def test_commitment_then_annual_review_in_the_browser(
                 other[leaders[0].leader]["satisfaction"].update(satisfied=7, dissatisfied=17)  # a typo to catch
                 actions.do_save_paper_count(second_teller, group=group, collected=30, counts=other, submit=True)
                 staff.reload()
-                staff.locator("#differences").get_by_text(f"{leaders[0].name} · 满意度 · 满意：6 / 7").wait_for()
+                row = staff.locator("#differences-table tr", has_text=f"{leaders[0].name} · 满意度 · 满意")
+                assert row.locator("td").all_inner_texts()[1:] == ["6", "7"]  # side by side, one column per teller
                 staff.locator("#agree").click()
                 staff.get_by_text("两名计票人的录入不一致").wait_for()
                 screenshot(staff, "term-05-tellers-differ")

@@ -207,7 +207,9 @@ def test_two_tellers_must_agree_before_the_counts_are_used(team: Any, county_adm
     typo = {"周文斌": {"satisfaction": [16, 6, 8], "competence": [10, 10, 0, 10]}}
     enter(b, team, session, group, cells(session, typo, ALL_GOOD))
     page = b.get(url(team, "paper", 2027, group.pk)).content.decode()
-    assert "周文斌 · 满意度 · 满意：15 / 16" in page and "周文斌 · 满意度 · 不满意：9 / 8" in page
+    # Side by side, one column per teller.
+    assert '<td>周文斌 · 满意度 · 满意</td><td class="text-end">15</td><td class="text-end">16</td>' in page
+    assert '<td>周文斌 · 满意度 · 不满意</td><td class="text-end">9</td><td class="text-end">8</td>' in page
     refused = admin.post(url(team, "agree", 2027, group.pk), follow=True).content.decode()
     assert "两名计票人的录入不一致：周文斌 · 满意度 · 满意：15 / 16；周文斌 · 满意度 · 不满意：9 / 8" in refused
     closed = admin.post(url(team, "close", 2027), follow=True).content.decode()

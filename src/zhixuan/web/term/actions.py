@@ -52,6 +52,8 @@ from zhixuan.web.term.models import (
     ItemStatus,
     LeaderReport,
     PaperCount,
+    PaperForm,
+    PaperMode,
     RaterGroup,
     RatingCode,
     ReviewSession,
@@ -347,6 +349,8 @@ def do_save_paper_count(
         entry, _created = PaperCount.objects.get_or_create(group=group, teller=actor)
         if entry.submitted_at is not None:
             raise ValidationError(_("您已提交本组的录入，不能再修改。"))
+        if entry.mode == PaperMode.FORMS:
+            raise ValidationError(_("您正在逐张录入本组的测评表，不能再填写汇总数。"))
         clean = selectors.empty_counts(group.session)
         for leader, scales in clean.items():
             for scale, grades in scales.items():
@@ -384,7 +388,7 @@ def do_agree_paper(actor: Any, *, group: RaterGroup) -> PaperCount:
         submitted = [e for e in entries if e.submitted_at is not None]
         if len(submitted) < 2:
             raise ValidationError(_("须有两名计票人分别录入并提交，目前已提交 %(n)s 份 (A2)。") % {"n": len(submitted)})
-        differences = selectors.compare_counts(submitted[0], submitted[1], group.session)
+        differences = selectors.compare_entries(submitted[0], submitted[1], group.session)
         if differences:
             lines = "；".join(f"{d.what}：{d.first} / {d.second}" for d in differences)
             raise ValidationError(_("两名计票人的录入不一致：%(lines)s") % {"lines": lines})
@@ -404,6 +408,146 @@ def do_agree_paper(actor: Any, *, group: RaterGroup) -> PaperCount:
             },
         )
     return chosen
+
+
+# --- A2: paper forms one by one (like the meeting's tally: each teller on their own entry) -------
+
+MAX_IDENTICAL = 10_000  # the most identical forms one line may stand for (a typo guard)
+
+
+def _own_forms_entry(actor: Any, group: RaterGroup) -> PaperCount:
+    """The acting teller's entry of ``group`` in forms mode, locked; refused once the group is agreed."""
+    group = RaterGroup.objects.select_for_update().select_related("session__election").get(pk=group.pk)
+    _check_open(group.session)
+    if selectors.agreed_paper(group) is not None:
+        raise ValidationError(_("%(group)s 的纸质测评表已核对一致，不能再修改。") % {"group": group.name})
+    entry = PaperCount.objects.select_for_update().filter(group=group, teller=actor).first()
+    if entry is None or entry.mode != PaperMode.FORMS:
+        raise ValidationError(_("请先选择“逐张录入”。"))
+    entry.group = group
+    return entry
+
+
+def _recount(entry: PaperCount) -> None:
+    """Counts and forms entered follow the forms; any change withdraws a submission (submit again)."""
+    entry.collected, entry.counts = selectors.form_counts(entry.forms.all(), entry.group.session)
+    entry.submitted_at = None
+    entry.save(update_fields=["collected", "counts", "submitted_at"])
+
+
+def clean_form(session: ReviewSession, marks: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """A form in the stored shape; a leader or grade not on this session's form is refused by name."""
+    leaders = {x.leader: x.name for x in session.leaders.all()}
+    clean: dict[str, dict[str, str]] = {}
+    for leader, scales in marks.items():
+        if leader not in leaders:
+            raise ValidationError(_("%(leader)s 不在本年度的测评表上。") % {"leader": leader})
+        for scale, grade in scales.items():
+            if not grade or grade == selectors.BLANK:
+                continue
+            if scale not in session.scales or grade not in selectors.SCALE_GRADES[scale]:
+                raise ValidationError(
+                    _("%(name)s 的测评等次“%(grade)s”不在本测评表上。") % {"name": leaders[leader], "grade": grade}
+                )
+            clean.setdefault(leader, {})[scale] = grade
+    return clean
+
+
+def do_start_forms(actor: Any, *, group: RaterGroup) -> PaperCount:
+    """The acting teller enters ``group``'s paper forms one by one (instead of typing totals)."""
+    with transaction.atomic():
+        group = RaterGroup.objects.select_for_update().select_related("session__election").get(pk=group.pk)
+        _check_open(group.session)
+        if selectors.agreed_paper(group) is not None:
+            raise ValidationError(_("%(group)s 的纸质测评表已核对一致，不能再修改。") % {"group": group.name})
+        entry, created = PaperCount.objects.get_or_create(group=group, teller=actor, defaults={"mode": PaperMode.FORMS})
+        if entry.mode == PaperMode.FORMS and not created:
+            return entry
+        if not created:
+            if (
+                entry.submitted_at is not None
+                or entry.collected
+                or any(n for scales in entry.counts.values() for grades in scales.values() for n in grades.values())
+            ):
+                raise ValidationError(_("您已填写本组的汇总数，不能再改为逐张录入。"))
+            entry.mode = PaperMode.FORMS
+            entry.save(update_fields=["mode"])
+        append_entry(
+            chain=group.session.election.audit_chain,
+            actor=_actor(actor),
+            action="term.save_paper",
+            obj=entry,
+            data={"year": group.session.year, "group": group.key, "mode": PaperMode.FORMS},
+        )
+    return entry
+
+
+def do_add_form(actor: Any, *, group: RaterGroup, marks: Mapping[str, Mapping[str, str]], count: int = 1) -> PaperForm:
+    """One printed form as read (or ``count`` identical ones) onto the teller's own entry."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValidationError(_("相同测评表张数须为正整数。"))
+    if count > MAX_IDENTICAL:
+        raise ValidationError(_("相同测评表 %(count)s 张不合常理，请核对。") % {"count": count})
+    with transaction.atomic():
+        entry = _own_forms_entry(actor, group)
+        clean = clean_form(entry.group.session, marks)
+        form = PaperForm.objects.create(entry=entry, marks=clean, count=count)
+        _recount(entry)
+        append_entry(
+            chain=entry.group.session.election.audit_chain,
+            actor=_actor(actor),
+            action="term.save_paper",
+            obj=entry,
+            data={"year": entry.group.session.year, "group": entry.group.key, "form": clean, "count": count},
+        )
+    return form
+
+
+def do_remove_form(actor: Any, *, group: RaterGroup, form_id: int | None = None) -> PaperForm:
+    """Undo: remove one form of the teller's own entry (the last one when ``form_id`` is None)."""
+    with transaction.atomic():
+        entry = _own_forms_entry(actor, group)
+        found = entry.forms.order_by("-pk")
+        if form_id is not None:
+            found = found.filter(pk=form_id)
+        form = found.first()
+        if form is None:
+            raise ValidationError(_("没有可撤销的测评表。"))
+        removed = {"form": dict(form.marks), "count": form.count}
+        form.delete()
+        _recount(entry)
+        append_entry(
+            chain=entry.group.session.election.audit_chain,
+            actor=_actor(actor),
+            action="term.save_paper",
+            obj=entry,
+            data={"year": entry.group.session.year, "group": entry.group.key, "removed": removed},
+        )
+    return form
+
+
+def do_submit_forms(actor: Any, *, group: RaterGroup, collected: int) -> PaperCount:
+    """The teller's forms are all entered: as many as the forms taken from the box (``collected``)."""
+    if isinstance(collected, bool) or not isinstance(collected, int) or collected < 0:
+        raise ValidationError(_("收回测评表张数须为不小于 0 的整数。"))
+    with transaction.atomic():
+        entry = _own_forms_entry(actor, group)
+        entered = sum(f.count for f in entry.forms.all())
+        if entered != collected:
+            raise ValidationError(
+                _("已录入 %(entered)s 张测评表，与收回的 %(collected)s 张不符，请核对后再提交。")
+                % {"entered": entered, "collected": collected}
+            )
+        entry.submitted_at = timezone.now()
+        entry.save(update_fields=["submitted_at"])
+        append_entry(
+            chain=entry.group.session.election.audit_chain,
+            actor=_actor(actor),
+            action="term.submit_paper",
+            obj=entry,
+            data={"year": entry.group.session.year, "group": entry.group.key, "collected": collected, "mode": "forms"},
+        )
+    return entry
 
 
 # --- A2: one-time codes ---------------------------------------------------------------------------

@@ -95,3 +95,21 @@ def rating_marks(data: QueryDict, session: ReviewSession) -> dict[str, dict[str,
             if grade:
                 marks.setdefault(leader.leader, {})[scale] = grade
     return marks
+
+
+def form_marks(data: QueryDict, session: ReviewSession) -> dict[str, dict[str, str]]:
+    """One printed form from the fast entry screen: ``f-<leader>-<scale>`` = a grade, or blank."""
+    marks: dict[str, dict[str, str]] = {}
+    for leader in session.leaders.all():
+        for scale in session.scales:
+            grade = data.get(f"f-{leader.leader}-{scale}", "")
+            if grade and grade != selectors.BLANK:
+                marks.setdefault(leader.leader, {})[scale] = grade
+    return marks
+
+
+def whole_number(text: str | None, *, default: int | None = None) -> int | None:
+    text = (text or "").strip()
+    if not text and default is not None:
+        return default
+    return int(text) if text.isdigit() else None

@@ -125,15 +125,23 @@ class RaterGroup(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "key"], name="term_group_key")]
 
 
+class PaperMode(models.TextChoices):
+    FORMS = "forms", _("逐张录入")
+    TOTALS = "totals", _("按汇总数录入")
+
+
 class PaperCount(models.Model):
     """One teller's independent entry of a group's paper rating forms.
 
     ``counts`` is ``{leader: {scale: {grade: n}}}``; two tellers' entries must agree before the
-    counts are used (``agreed``), as in the meeting's tally (M6).
+    counts are used (``agreed``), as in the meeting's tally (M6). In ``forms`` mode the teller enters
+    each printed form (``PaperForm``) and ``counts`` / ``collected`` are their sums; in ``totals`` mode
+    the teller types the group's totals.
     """
 
     group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="paper_counts")
     teller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=8, choices=PaperMode.choices, default=PaperMode.TOTALS)
     collected = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +149,18 @@ class PaperCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "teller"], name="term_paper_teller")]
+
+
+class PaperForm(models.Model):
+    """A printed rating form as one teller read it (or ``count`` identical ones): ``{leader: {scale: grade}}``.
+
+    A leader's scale left blank or ticked twice on the form is not counted (A2) and is simply absent.
+    Forms are read from the box in no rater's order and carry nothing about the rater (S1).
+    """
+
+    entry = models.ForeignKey(PaperCount, on_delete=models.CASCADE, related_name="forms")
+    marks = models.JSONField(default=dict)
+    count = models.PositiveIntegerField(default=1)
 
 
 class RatingCode(models.Model):

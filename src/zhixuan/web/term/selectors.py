@@ -7,6 +7,7 @@ Decisions (A1 review summaries, A2 flags) come from ``election_outcome``: the re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -25,6 +26,8 @@ from zhixuan.web.term.models import (
     ElectronicRating,
     ItemStatus,
     PaperCount,
+    PaperForm,
+    PaperMode,
     RaterGroup,
     ReviewSession,
 )
@@ -172,6 +175,106 @@ def compare_counts(first: PaperCount, second: PaperCount, session: ReviewSession
     return out
 
 
+# --- A2: paper forms one by one ---------------------------------------------------------------------
+
+BLANK = "blank"  # a leader's scale left blank or ticked twice on a form: not counted (A2)
+
+
+def form_key(marks: dict[str, Any]) -> str:
+    """The same form, however its marks were listed: the identity two tellers' forms are matched on."""
+    return json.dumps({k: dict(sorted(v.items())) for k, v in sorted(marks.items()) if v}, sort_keys=True)
+
+
+def form_counts(forms: Iterable[PaperForm], session: ReviewSession) -> tuple[int, dict[str, dict[str, dict[str, int]]]]:
+    """Forms entered (collected) and the counts ``{leader: {scale: {grade: n}}}`` they add up to."""
+    counts = empty_counts(session)
+    collected = 0
+    for form in forms:
+        collected += form.count
+        _add(
+            counts,
+            {leader: {scale: {grade: 1} for scale, grade in m.items()} for leader, m in form.marks.items()},
+            form.count,
+        )
+    return collected, counts
+
+
+def describe_form(marks: dict[str, Any], session: ReviewSession) -> str:
+    """A form as a teller reads it: each leader's grade per scale, — where blank or spoilt."""
+    parts = []
+    for leader in session.leaders.order_by("order"):
+        grades = [
+            str(GRADE_LABELS[marks[leader.leader][scale]]) if marks.get(leader.leader, {}).get(scale) else "—"
+            for scale in session.scales
+        ]
+        parts.append(f"{leader.name} {'/'.join(grades)}")
+    return "；".join(parts)
+
+
+def compare_forms(first: PaperCount, second: PaperCount, session: ReviewSession) -> list[Difference]:
+    """Forms two tellers entered a different number of times, each named as it reads: side by side."""
+    tallies = []
+    for entry in (first, second):
+        tally: dict[str, int] = {}
+        marks: dict[str, Any] = {}
+        for form in entry.forms.all():
+            key = form_key(form.marks)
+            tally[key] = tally.get(key, 0) + form.count
+            marks[key] = form.marks
+        tallies.append((tally, marks))
+    (a, marks_a), (b, marks_b) = tallies
+    out = []
+    for key in sorted(set(a) | set(b)):
+        if a.get(key, 0) != b.get(key, 0):
+            what = str(_("测评表「%(form)s」")) % {"form": describe_form(marks_a.get(key) or marks_b[key], session)}
+            out.append(Difference(what, a.get(key, 0), b.get(key, 0)))
+    return out
+
+
+def compare_entries(first: PaperCount, second: PaperCount, session: ReviewSession) -> list[Difference]:
+    """Cell by cell; and when both tellers entered form by form, also form by form."""
+    out = compare_counts(first, second, session)
+    if first.mode == PaperMode.FORMS and second.mode == PaperMode.FORMS:
+        out += compare_forms(first, second, session)
+    return out
+
+
+@dataclass
+class FormRow:
+    form: PaperForm
+    text: str
+
+
+def ledger(entry: PaperCount | None, session: ReviewSession, latest: int = 15) -> dict[str, Any]:
+    """The teller's forms, newest first: how many, and the latest ``latest`` as they read."""
+    if entry is None:
+        return {"entered": 0, "rows": [], "more": 0}
+    forms = list(entry.forms.order_by("-pk"))
+    rows = [FormRow(f, describe_form(f.marks, session)) for f in forms[:latest]]
+    return {"entered": sum(f.count for f in forms), "rows": rows, "more": max(0, len(forms) - latest)}
+
+
+def form_grid(session: ReviewSession) -> list[dict[str, Any]]:
+    """Rows of the fast form-entry screen, in the printed form's order (each scale's table, leader by leader):
+    one per scale and leader, its grades numbered for the keyboard."""
+    rows = []
+    for scale in session.scales:
+        for leader in session.leaders.order_by("order"):
+            rows.append(
+                {
+                    "leader": leader,
+                    "scale": scale,
+                    "scale_label": SCALE_LABELS[scale],
+                    "name": f"f-{leader.leader}-{scale}",
+                    "grades": [
+                        {"key": n, "grade": g, "label": GRADE_LABELS[g]}
+                        for n, g in enumerate(SCALE_GRADES[scale], start=1)
+                    ],
+                }
+            )
+    return rows
+
+
 @dataclass
 class PaperState:
     group: RaterGroup
@@ -187,7 +290,7 @@ class PaperState:
 def paper_state(group: RaterGroup) -> PaperState:
     entries = list(group.paper_counts.select_related("teller").order_by("pk"))
     submitted = [e for e in entries if e.submitted_at is not None]
-    differences = compare_counts(submitted[0], submitted[1], group.session) if len(submitted) >= 2 else []
+    differences = compare_entries(submitted[0], submitted[1], group.session) if len(submitted) >= 2 else []
     return PaperState(
         group,
         entries,

@@ -23,6 +23,10 @@ urlpatterns = [
     path(Y + "reports/<int:report_id>/attachment/", views.attachment, name="attachment"),
     path(Y + "paper/<int:group_id>/", views.paper, name="paper"),
     path(Y + "paper/<int:group_id>/agree/", views.agree, name="agree"),
+    path(Y + "paper/<int:group_id>/forms/start/", views.start_forms, name="start_forms"),
+    path(Y + "paper/<int:group_id>/forms/add/", views.add_form, name="add_form"),
+    path(Y + "paper/<int:group_id>/forms/remove/", views.remove_form, name="remove_form"),
+    path(Y + "paper/<int:group_id>/forms/submit/", views.submit_forms, name="submit_forms"),
     path(Y + "codes/<int:group_id>/", views.issue_codes, name="codes"),
     path("public/term/rate/", views.rate, name="rate"),
 ]

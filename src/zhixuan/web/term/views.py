@@ -311,9 +311,90 @@ def paper(request: HttpRequest, election_id: int, year: int, group_id: int) -> H
             "collected": collected,
             "grid": selectors.grid(found, counts),
             "state": selectors.paper_state(group),
+            "form_grid": selectors.form_grid(found),
+            **selectors.ledger(mine, found),
         },
         status=status,
     )
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch" or request.headers.get("HX-Request") == "true"
+
+
+def _ledger_response(
+    request: HttpRequest, election: Election, session_: ReviewSession, group: RaterGroup, error: str = ""
+) -> HttpResponse:
+    entry = group.paper_counts.filter(teller=request.user).first()
+    context = {
+        "election": election,
+        "s": session_,
+        "group": group,
+        "mine": entry,
+        "error": error,
+        **selectors.ledger(entry, session_),
+    }
+    return render(request, "term/_form_ledger.html", context, status=422 if error else 200)
+
+
+def _form_action(request: HttpRequest, election_id: int, year: int, group_id: int, do: Any) -> HttpResponse:
+    """Run a form-entry action; answer the fast screen with its ledger, a plain form with the page."""
+    election = _election(request, election_id)
+    found = _session(election, year)
+    group = _group(found, group_id)
+    try:
+        do(found, group)
+    except ValidationError as exc:
+        if _wants_fragment(request):
+            return _ledger_response(request, election, found, group, "；".join(exc.messages))
+        _error(request, exc)
+        return redirect("term:paper", election.pk, year, group.pk)
+    if _wants_fragment(request):
+        return _ledger_response(request, election, found, group)
+    return redirect("term:paper", election.pk, year, group.pk)
+
+
+@login_required
+@require_POST
+def start_forms(request: HttpRequest, election_id: int, year: int, group_id: int) -> HttpResponse:
+    return _form_action(
+        request, election_id, year, group_id, lambda s, g: actions.do_start_forms(request.user, group=g)
+    )
+
+
+@login_required
+@require_POST
+def add_form(request: HttpRequest, election_id: int, year: int, group_id: int) -> HttpResponse:
+    def do(found: ReviewSession, group: RaterGroup) -> None:
+        count = forms.whole_number(request.POST.get("count"), default=1)
+        if count is None:
+            raise ValidationError(_("相同测评表张数须为正整数。"))
+        actions.do_add_form(request.user, group=group, marks=forms.form_marks(request.POST, found), count=count)
+
+    return _form_action(request, election_id, year, group_id, do)
+
+
+@login_required
+@require_POST
+def remove_form(request: HttpRequest, election_id: int, year: int, group_id: int) -> HttpResponse:
+    def do(found: ReviewSession, group: RaterGroup) -> None:
+        raw = request.POST.get("form", "").strip()
+        actions.do_remove_form(request.user, group=group, form_id=int(raw) if raw.isdigit() else None)
+
+    return _form_action(request, election_id, year, group_id, do)
+
+
+@login_required
+@require_POST
+def submit_forms(request: HttpRequest, election_id: int, year: int, group_id: int) -> HttpResponse:
+    def do(found: ReviewSession, group: RaterGroup) -> None:
+        collected = forms.whole_number(request.POST.get("collected"))
+        if collected is None:
+            raise ValidationError(_("收回测评表张数须为不小于 0 的整数。"))
+        actions.do_submit_forms(request.user, group=group, collected=collected)
+        messages.success(request, _("录入已提交。"))
+
+    return _form_action(request, election_id, year, group_id, do)
 
 
 @login_required
