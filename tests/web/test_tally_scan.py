@@ -501,3 +501,34 @@ def test_upload_page_shows_each_file_and_page_and_images_are_for_officers_and_st
     assert client.get(image_url).status_code == 404
     client.logout()
     assert client.get(image_url).status_code == 302  # to the login page, never the image
+
+
+def test_a_third_teller_who_reads_otherwise_does_not_undo_two_who_agree(setup: Setup) -> None:
+    sheet, truth = next((sh, t) for sh, t in _uploaded(setup) if sh.status == ScanStatus.ADJUDICATE)
+    choices, write_ins = teller_view(truth, setup.round.candidates)
+    actions.do_adjudicate(setup.t1, sheet=sheet, choices=choices, write_ins=write_ins)
+    actions.do_adjudicate(setup.t2, sheet=sheet, choices=choices, write_ins=write_ins)
+    actions.do_adjudicate(setup.t3, sheet=sheet, choices={**choices, "a04": "unclear"}, write_ins=write_ins)
+    sheet.refresh_from_db()
+    assert sheet.marks == true_marks(truth, setup.round.candidates)
+    # But if one of the two revises to the third's reading, that pair decides instead.
+    actions.do_adjudicate(setup.t2, sheet=sheet, choices={**choices, "a04": "unclear"}, write_ins=write_ins)
+    sheet.refresh_from_db()
+    assert sheet.marks is not None and sheet.marks.get("unclear", []).count("a04") == 1
+
+
+def test_scan_pages_in_english(client: Any, setup: Setup) -> None:
+    from django.urls import reverse
+
+    items = scans(setup.round)
+    result = actions.do_upload_scans(setup.t1, round=setup.round, files=uploads([*items[:4], items[-1]]))
+    client.force_login(setup.t1)
+    url = reverse("tally:scans", args=[setup.election.pk, setup.round.pk])
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    page = client.get(url).content.decode()
+    assert 'lang="en"' in page and "Scanned ballots" in page and "Upload and read" in page
+    assert "this sheet belongs to election" in page  # the reader's reason, in English
+    assert "扫描选票" not in page
+    sheet = next(s for s in result.sheets if s.status == ScanStatus.ADJUDICATE)
+    screen = client.get(reverse("tally:scan_sheet", args=[setup.election.pk, setup.round.pk, sheet.pk])).content
+    assert "No mark" in screen.decode() and "Abstain box" in screen.decode()

@@ -595,7 +595,8 @@ def do_adjudicate(
 
     ``choices`` names every candidate: for / against / abstain (the 弃权 box) / none (no mark) / unclear;
     ``write_ins`` are the member numbers written in with a 赞成 mark beside them (M4). A teller may revise
-    their decision until the paper count is agreed; the sheet counts only while two tellers agree.
+    their decision until the paper count is agreed; the sheet counts only while two different tellers'
+    readings make the same ballot and no other pair of tellers agrees on another (``agreed_reading``).
     """
     with transaction.atomic():
         sheet = _locked_scan(sheet)
@@ -629,9 +630,9 @@ def do_adjudicate(
             existing.choices, existing.marks, existing.decided_at = clean, marks, now
             existing.save(update_fields=["choices", "marks", "decided_at"])
             decision = existing
-        others = [d for d in sheet.decisions.exclude(teller=actor)]
-        agreeing = next((d for d in others if selectors.decisions_agree(d.marks, marks)), None)
-        sheet.marks = marks if agreeing is not None else None
+        every = list(sheet.decisions.all())
+        resolved = selectors.agreed_reading(every)
+        sheet.marks = resolved
         sheet.save(update_fields=["marks"])
         append_entry(
             chain=_chain(rnd),
@@ -643,8 +644,8 @@ def do_adjudicate(
                 "choices": clean,
                 "marks": marks,
                 "revised": existing is not None,
-                "resolved": agreeing is not None,
-                "tellers": sorted(str(d.teller_id) for d in [*others, decision]),
+                "resolved": resolved is not None,
+                "tellers": sorted(str(d.teller_id) for d in every),
             },
         )
     return decision

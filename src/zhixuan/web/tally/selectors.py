@@ -39,6 +39,7 @@ from zhixuan.scan.reader import SCALE, ExpectedBallot
 from zhixuan.web.elections.models import Election, PositionKind
 from zhixuan.web.meeting.models import Meeting, Officer, OfficerRole, Round, RoundStatus
 from zhixuan.web.tally.models import (
+    Adjudication,
     BallotIssue,
     PaperBallotEntry,
     ScanBatch,
@@ -808,9 +809,20 @@ def decisions(sheet: ScannedSheet, rnd: Round) -> list[DecisionView]:
     return out
 
 
-def decisions_agree(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
-    """Two tellers agree when their decisions make the same ballot (the same marks and write-ins)."""
-    return ballot_key(first) == ballot_key(second)
+def agreed_reading(readings: Sequence[Adjudication]) -> dict[str, Any] | None:
+    """The ballot at least two different tellers read alike (the same marks and write-ins, ``ballot_key``),
+    if exactly one ballot has such a pair.
+
+    (Each teller has one reading per sheet, so a pair is always two people.) Two pairs agreeing on two
+    different ballots settle nothing: the sheet stays unresolved until someone revises.
+    """
+    support: dict[tuple[Any, ...], list[Adjudication]] = {}
+    for reading in readings:
+        support.setdefault(ballot_key(reading.marks), []).append(reading)
+    agreed = [found for found in support.values() if len({r.teller_id for r in found}) >= 2]
+    if len(agreed) != 1:
+        return None
+    return dict(agreed[0][0].marks)
 
 
 def row_image(sheet: ScannedSheet, rnd: Round, index: int) -> bytes | None:

@@ -6,6 +6,7 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -374,6 +375,7 @@ def _scan_context(request: HttpRequest, election: Election, rnd: Round) -> dict[
         "is_teller": selectors.teller_of(rnd.meeting, request.user) is not None,
         "next_mine": mine,
         "agreed": rnd.tally_sheets.filter(agreed=True).exists(),
+        "max_files": django_settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     }
 
 
