@@ -75,13 +75,16 @@ def issue(request: HttpRequest, election_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("evoting:desk", election.pk)
+    return slip(request, election=election, meeting=meeting, code=code)
+
+
+def slip(request: HttpRequest, *, election: Election, meeting: Any, code: str, **extra: Any) -> HttpResponse:
+    """The check-in slip with the voting code and the QR code of its voting page: shown once, never cached.
+    Also printed by the recall meeting's check-in (``extra``: ``back``, ``recall``)."""
     url = request.build_absolute_uri(reverse("evoting:vote", args=[code]))
     qr = segno.make(url, error="m").svg_inline(scale=4, dark="#000", border=2)
-    return _private(
-        render(
-            request, "evoting/slip.html", {"election": election, "meeting": meeting, "code": code, "url": url, "qr": qr}
-        )
-    )
+    context = {"election": election, "meeting": meeting, "code": code, "url": url, "qr": qr, **extra}
+    return _private(render(request, "evoting/slip.html", context))
 
 
 @login_required
@@ -116,6 +119,11 @@ def _parse(request: HttpRequest, rnd: Round, candidates: list[dict[str, str]]) -
     marks = {c["number"]: request.POST.get(f"mark-{c['number']}", "abstain") for c in candidates}
     rows = [request.POST.get(f"write-in-{i}", "") for i in range(rnd.seats)] if selectors.write_ins_allowed(rnd) else []
     return marks, rows
+
+
+def vote_page(request: HttpRequest, template: str, context: dict[str, Any], status: str) -> HttpResponse:
+    """A voting page: private, and its outcome in ``X-Vote-Status`` (also the recall meeting's pages)."""
+    return _page(request, template, context, status)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: str) -> HttpResponse:

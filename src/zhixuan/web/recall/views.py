@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from zhixuan.web.accounts import selectors as access
 from zhixuan.web.elections.models import Election
 from zhixuan.web.elections.outcomes import election_outcome
+from zhixuan.web.evoting import views as evoting_views
 from zhixuan.web.evoting.actions import CastRefused, format_code
 from zhixuan.web.meeting import selectors as meeting_selectors
 from zhixuan.web.meeting.models import CheckInMethod
@@ -296,29 +297,10 @@ def check_in(request: HttpRequest, election_id: int, petition_id: int) -> HttpRe
 
 
 def _slip(request: HttpRequest, election: Election, petition: Petition, code: str) -> HttpResponse:
-    """The check-in slip with the voting code and its QR (the meeting's slip), never cached."""
-    import segno
-    from django.urls import reverse
-
-    url = request.build_absolute_uri(reverse("evoting:vote", args=[code]))
-    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#000", border=2)
+    """The meeting's check-in slip (``evoting.views.slip``), headed by the recall meeting."""
     meeting = {"title": _("罢免 %(name)s 党员大会") % {"name": petition.leader_name}}
-    response = render(
-        request,
-        "evoting/slip.html",
-        {
-            "election": election,
-            "meeting": meeting,
-            "code": code,
-            "url": url,
-            "qr": qr,
-            "back": f"{_url(election, petition)}#check-in",
-            "recall": True,
-        },
-    )
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    back = f"{_url(election, petition)}#check-in"
+    return evoting_views.slip(request, election=election, meeting=meeting, code=code, back=back, recall=True)
 
 
 @login_required
@@ -400,20 +382,12 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 # --- the phone voting page of a recall meeting's code (``/v/<code>/``, reached through evoting) --------
 
 
-def _vote_page(request: HttpRequest, template: str, context: dict[str, Any], status: str) -> HttpResponse:
-    response = render(request, template, context)
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Vote-Status"] = status
-    return response
-
-
 def vote(request: HttpRequest, code: str, voting: Any) -> HttpResponse:
     """The ballot of the stage open now: the recall vote (one choice) or the by-election (a mark per
     candidate); review, then cast (S1). Answers 200 whatever the outcome, as the meeting's page."""
     base: dict[str, Any] = {"code": format_code(code)}
     if not voting.active:
-        return _vote_page(
+        return evoting_views.vote_page(
             request, "evoting/refused.html", {**base, "message": _("此投票码已收回，不能投票。")}, "inactive_code"
         )
     petition = voting.petition
@@ -422,9 +396,9 @@ def vote(request: HttpRequest, code: str, voting: Any) -> HttpResponse:
     posted = request.POST.get("round", "") if request.method == "POST" else ""
     if posted and posted != stage:
         message = _("您提交的这一轮投票已经结束，选票没有保存。")
-        return _vote_page(request, "evoting/refused.html", {**base, "message": message}, "round_not_open")
+        return evoting_views.vote_page(request, "evoting/refused.html", {**base, "message": message}, "round_not_open")
     if stage is None:
-        return _vote_page(request, "evoting/waiting.html", base, "waiting")
+        return evoting_views.vote_page(request, "evoting/waiting.html", base, "waiting")
     candidates = [{"number": n, "name": name} for n, name in selectors.by_candidates_in_order(petition)]
     context = {
         **base,
@@ -458,16 +432,16 @@ def vote(request: HttpRequest, code: str, voting: Any) -> HttpResponse:
             try:
                 receipt = actions.do_cast(code=code, stage=stage, marks=marks)
             except CastRefused as exc:
-                return _vote_page(
+                return evoting_views.vote_page(
                     request, "evoting/refused.html", {**context, "message": " ".join(exc.messages)}, exc.reason
                 )
-            return _vote_page(request, "recall/vote_done.html", {**context, "receipt": receipt}, "cast")
+            return evoting_views.vote_page(request, "recall/vote_done.html", {**context, "receipt": receipt}, "cast")
         context["ballot"] = ballot
         context["for_names"] = [c["name"] for c in candidates if c["number"] in ballot.get("for", [])]
         context["against_names"] = [c["name"] for c in candidates if c["number"] in ballot.get("against", [])]
         context["warnings"] = selectors.by_ballot_warnings(petition, ballot) if stage != CountStage.VOTE else []
-        return _vote_page(request, "recall/vote_confirm.html", context, "review")
-    return _vote_page(request, "recall/vote.html", context, "ballot")
+        return evoting_views.vote_page(request, "recall/vote_confirm.html", context, "review")
+    return evoting_views.vote_page(request, "recall/vote.html", context, "ballot")
 
 
 @login_required
