@@ -33,7 +33,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, models
 from django.test import Client
-from test_recall_flow import HALL, LEADER, SIGNERS, client_for, open_petition, town, url  # noqa: F401
+from test_recall_flow import FULL, HALL, LEADER, SIGNERS, client_for, open_petition, town, url  # noqa: F401
 from test_results_report import cli_run
 
 from zhixuan.web.audit.models import AuditEntry
@@ -69,6 +69,8 @@ def phone_vote(code: str, data: dict[str, str]) -> tuple[str, str]:
 
 
 def accept_vote(town: dict[str, Any], petition: Petition, paper: dict[str, int]) -> Petition:
+    if "vote" not in Petition.objects.get(pk=petition.pk).stages:  # a paper-only vote: opened by a scrutineer
+        actions.do_open_stage(town["scrutineer"], petition=petition, stage="vote")
     actions.do_enter_vote_count(town["teller1"], petition=petition, data=paper)
     actions.do_enter_vote_count(town["teller2"], petition=petition, data=paper)
     return actions.do_accept_vote(town["scrutineer"], petition=petition)
@@ -193,12 +195,19 @@ def test_m6_paper_ballots_and_codes_together_at_most_one_per_member_present(town
     too_many = {"issued": 23, "yes": 10, "no": 10, "abstain": 0, "invalid": 0}
     with pytest.raises(ValidationError, match="发出纸质票 23 张 \\+ 电子投票码 10 个，多于到会有表决权党员 32 人"):
         actions.do_enter_vote_count(town["teller1"], petition=petition, data=too_many)
-    # Once every member present has a code, no further code is printed.
+    # Every member present takes a code; one slip each: a second only once the first is handed back.
     for number in HALL[10:]:
         actions.do_issue_code(town["staff"], petition=petition, member_number=number)
-    actions.do_check_in(town["staff"], petition=petition, text="m21")  # probationary: attends, no ballot
-    with pytest.raises(ValidationError, match="不能再发放 \\(M6\\)"):
+    with pytest.raises(ValidationError, match="已领取投票码，原投票码条交回并作废后才能补发 \\(M6\\)"):
         actions.do_issue_code(town["staff"], petition=petition, member_number=HALL[0])
+    # A member leaves without handing the slip back: the code cannot be named (S1) and stays usable, so
+    # a member arriving later gets no code while 32 are out for 32 present (M6).
+    actions.do_close_voting(town["scrutineer"], petition=petition, stage="vote")
+    actions.do_check_out(town["staff"], petition=petition, number=HALL[1], slip_not_returned=True)
+    actions.do_check_in(town["staff"], petition=petition, text="m21")  # probationary: attends, no ballot
+    actions.do_check_in(town["staff"], petition=petition, text=FULL[32])
+    with pytest.raises(ValidationError, match="投票码已与到会有表决权党员人数相同，不能再发放 \\(M6\\)"):
+        actions.do_issue_code(town["staff"], petition=petition, member_number=FULL[32])
 
 
 # --- the by-election: paper + electronic ----------------------------------------------------------------

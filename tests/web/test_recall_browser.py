@@ -4,8 +4,9 @@ The town of ``test_recall_flow``: the election of ``examples/three-round-townshi
 held, 40 members with voting rights (a petition needs 8 = 20%) and 应到会 40. The working group opens a
 petition against 唐明 and enters 7 paper signatures (one short); member m18 signs on a phone (8 = exactly
 20%, A3); the working group convenes the meeting, checks in 32 members (M1) and records the scrutineers
-and tellers (M2); two tellers enter the same count and a scrutineer confirms it (S3): 21 yes of 应到会 40
-recalls him (A3). The by-election between m40 and m41 is counted the same way and m40 takes the seat (M7).
+and tellers (M2); a scrutineer opens the vote (its members present, M1); two tellers enter the same count
+and a scrutineer confirms it (S3): 21 yes of 应到会 40 recalls him (A3). The by-election between m40 and m41
+is opened, counted the same way, and m40 takes the seat (M7).
 
 Screenshots go to ``test-artifacts/screenshots/recall-NN-<page>.png``.
 """
@@ -155,6 +156,14 @@ def test_petition_to_recall_to_by_election_in_the_browser(
         staff.get_by_text("监票人、计票人已确定。").wait_for()
         screenshot(staff, "recall-06-meeting")
 
+        # A scrutineer opens the vote: the 32 in the hall are its members present (M1, S3).
+        scrutineer = new_page(chromium, live_server, LAPTOP, contexts)
+        log_in(scrutineer, "jianpiao")
+        scrutineer.goto(f"/elections/{election.pk}/recall/{petition.pk}/")
+        scrutineer.locator("#start-vote").click()
+        scrutineer.get_by_text("已宣布开始表决，实到会人数已记录。").wait_for()
+        assert "实到会 32 人" in scrutineer.locator("#stage-quorum-vote").inner_text()
+
         # Two tellers count the paper ballots; the first entries differ and must be re-entered (S3).
         counts = {"issued": 32, "yes": 21, "no": 10, "abstain": 1, "invalid": 0}
         teller1 = new_page(chromium, live_server, LAPTOP, contexts)
@@ -173,9 +182,7 @@ def test_petition_to_recall_to_by_election_in_the_browser(
         teller1.get_by_text("两名计票人的录入一致。").wait_for()
 
         # A scrutineer confirms; the core decides A3: 21 > half of 应到会 40.
-        scrutineer = new_page(chromium, live_server, LAPTOP, contexts)
-        log_in(scrutineer, "jianpiao")
-        scrutineer.goto(f"/elections/{election.pk}/recall/{petition.pk}/")
+        scrutineer.reload()
         scrutineer.locator("#accept-vote").click()
         scrutineer.get_by_text("监票人已确认罢免表决计票结果。").wait_for()
         verdict = scrutineer.locator("#verdict").inner_text()
@@ -188,6 +195,9 @@ def test_petition_to_recall_to_by_election_in_the_browser(
         staff.locator("form[action$='/by-election/'] textarea").fill("m40\nm41")
         staff.locator("#by-candidates-submit").click()
         staff.get_by_text("补选候选人已确定。").wait_for()
+        scrutineer.reload()
+        scrutineer.locator("#start-by_election").click()
+        scrutineer.get_by_text("已宣布开始表决，实到会人数已记录。").wait_for()
         totals = {
             "issued": 32, "valid": 30, "invalid": 2,
             "for_m40": 18, "against_m40": 10, "abstain_m40": 2,

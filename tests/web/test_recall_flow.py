@@ -92,6 +92,7 @@ def recall_vote(town: dict[str, Any], petition: Petition, yes: int) -> None:
     actions.do_convene(staff, petition=petition, held_on=None, place="镇礼堂")
     actions.do_check_in(staff, petition=petition, text=" ".join(HALL))
     actions.do_set_officers(staff, petition=petition, scrutineers="m30 m31", tellers="m33 m34")
+    actions.do_open_stage(town["scrutineer"], petition=petition, stage="vote")  # present: 32 (M1)
     counts = {"issued": 32, "yes": yes, "no": 31 - yes, "abstain": 1, "invalid": 0}
     actions.do_enter_vote_count(town["teller1"], petition=petition, data=counts)
     actions.do_enter_vote_count(town["teller2"], petition=petition, data=counts)
@@ -193,6 +194,11 @@ def test_a3_one_more_than_half_passes_and_the_by_election_fills_the_seat(town: d
         "for_m40": 18, "against_m40": 10, "abstain_m40": 2,
         "for_m41": 11, "against_m41": 17, "abstain_m41": 2,
     }  # fmt: skip
+    # No count before a scrutineer opens the by-election (its present is recorded then, M1).
+    early = client_for(town["teller1"]).post(url(petition, "by-election/count/"), totals)
+    assert early.status_code == 422 and "补选尚未开始：须由监票人宣布开始表决" in early.content.decode()
+    start = client_for(town["scrutineer"]).post(url(petition, "voting/"), {"stage": "by_election", "step": "start"})
+    assert start.status_code == 302
     wrong = {**totals, "abstain_m41": 3}
     response = client_for(town["teller1"]).post(url(petition, "by-election/count/"), wrong)
     assert response.status_code == 422
@@ -235,12 +241,20 @@ def test_meeting_guards_quorum_officers_and_tellers(town: dict[str, Any]) -> Non
         actions.do_set_officers(staff, petition=petition, scrutineers="m05 m30", tellers="")
     assert "m05 是本次大会的候选人，不能担任监票人" in " ".join(exc.value.messages)
     actions.do_set_officers(staff, petition=petition, scrutineers="m30 m31", tellers="m33")
-    # Below quorum no ballots are counted (M1): 31 of 40 is less than 4/5.
+    # Below quorum the vote cannot open (M1): 31 of 40 is less than 4/5; nothing is counted before it opens.
     actions.do_check_in(staff, petition=petition, text=" ".join(HALL[:31]))
     counts = {"issued": 31, "yes": 20, "no": 11, "abstain": 0, "invalid": 0}
     with pytest.raises(ValidationError, match="实到会 31 人，低于应到会 40 人的 4/5"):
+        actions.do_open_stage(town["scrutineer"], petition=petition, stage="vote")
+    with pytest.raises(ValidationError, match="罢免表决尚未开始"):
         actions.do_enter_vote_count(town["teller1"], petition=petition, data=counts)
+    # Only a scrutineer opens it (S3).
     actions.do_check_in(staff, petition=petition, text=HALL[31])
+    with pytest.raises(ValidationError, match="须由监票人确认 \\(S3\\)"):
+        actions.do_open_stage(town["teller1"], petition=petition, stage="vote")
+    actions.do_open_stage(town["scrutineer"], petition=petition, stage="vote")
+    with pytest.raises(ValidationError, match="罢免表决已经开始"):
+        actions.do_open_stage(town["scrutineer"], petition=petition, stage="vote")
     # More ballots back than handed out: the vote is void (M6).
     with pytest.raises(ValidationError, match="多于发出票数 32"):
         actions.do_enter_vote_count(town["teller1"], petition=petition, data={**counts, "issued": 32, "no": 13})
@@ -267,10 +281,13 @@ def test_audit_entries_and_nothing_logged_for_a_refused_batch(town: dict[str, An
         "recall.convene",
         "recall.check_in",
         "recall.set_officers",
+        "recall.open_stage",
         "recall.enter_vote_count",
         "recall.enter_vote_count",
         "recall.accept_vote",
     ]
+    opened = AuditEntry.objects.get(action="recall.open_stage")
+    assert opened.data["stage"] == "vote" and opened.data["present"] == 32 and opened.data["m1"] == "quorum_met"
     accepted = AuditEntry.objects.get(action="recall.accept_vote")
     assert accepted.data["counts"]["yes"] == 25 and accepted.data["expected"] == 40
 

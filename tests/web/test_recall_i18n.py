@@ -62,7 +62,7 @@ def test_recall_audit_actions_have_english_labels() -> None:
     from zhixuan.web.audit.labels import ACTION_LABELS
 
     recall = {k: v for k, v in ACTION_LABELS.items() if k.startswith("recall.")}
-    assert len(recall) == 14
+    assert len(recall) == 16
     assert str(recall["recall.accept_vote"]) == "确认罢免表决结果"
     with translation.override("en"):
         assert str(recall["recall.accept_vote"]) == "Confirm the recall vote"

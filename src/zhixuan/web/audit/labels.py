@@ -98,6 +98,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "recall.set_by_candidates": pgettext_lazy("audit action", "确定补选候选人"),
     "recall.enter_by_count": pgettext_lazy("audit action", "录入补选计票"),
     "recall.accept_by_election": pgettext_lazy("audit action", "确认补选结果"),
+    "recall.check_out": pgettext_lazy("audit action", "罢免表决会议签退"),
+    "recall.open_stage": pgettext_lazy("audit action", "监票人宣布开始罢免表决或补选"),
     "term.save_commitment": pgettext_lazy("audit action", "录入任期目标承诺"),
     "term.publish_commitment": pgettext_lazy("audit action", "公开任期目标承诺"),
     "term.review_commitment": pgettext_lazy("audit action", "任期目标年度评议"),

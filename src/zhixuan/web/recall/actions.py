@@ -20,12 +20,14 @@ from zhixuan.web.audit.log import append_entry
 from zhixuan.web.elections.models import Election
 from zhixuan.web.elections.outcomes import election_outcome
 from zhixuan.web.evoting.actions import (
+    CODE_LENGTH,
     CastRefused,
     clean_marks,
     format_code,
     format_receipt,
     fresh_code,
     new_receipt,
+    normalise_code,
     receipt_hash,
     rewrite_shuffled,
 )
@@ -34,6 +36,7 @@ from zhixuan.web.meeting.models import CheckInMethod
 from zhixuan.web.recall import selectors
 from zhixuan.web.recall.models import (
     CheckIn,
+    CodeSlip,
     CodeUse,
     CountStage,
     ElectronicBallot,
@@ -247,6 +250,7 @@ def do_check_in(actor: Any, *, petition: Petition, text: str, method: str = Chec
             raise ValidationError(_("请填写到会党员的名册编号，每行一个"))
         members = {m.number: m for m in Member.objects.filter(election=petition.election)}
         here = set(selectors.present_numbers(petition))
+        left = {c.member.number: c for c in petition.check_ins.exclude(checked_out_at=None).select_related("member")}
         errors: list[str] = []
         seen: dict[str, int] = {}
         for line_no, number in entries:
@@ -268,12 +272,17 @@ def do_check_in(actor: Any, *, petition: Petition, text: str, method: str = Chec
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
-        rows = [
-            CheckIn.objects.create(
-                petition=petition, member=members[n], method=method, recorded_by=_user(actor), checked_in_at=now
-            )
-            for _line, n in entries
-        ]
+        rows = []
+        for _line, n in entries:
+            row = left.get(n)
+            if row is None:  # first arrival
+                row = CheckIn.objects.create(
+                    petition=petition, member=members[n], method=method, recorded_by=_user(actor), checked_in_at=now
+                )
+            else:  # back in the hall after a check-out: the same row, present again
+                row.method, row.checked_in_at, row.checked_out_at, row.recorded_by = method, now, None, _user(actor)
+                row.save(update_fields=["method", "checked_in_at", "checked_out_at", "recorded_by"])
+            rows.append(row)
         quorum = selectors.quorum(petition)
         _audit(
             petition,
@@ -281,12 +290,107 @@ def do_check_in(actor: Any, *, petition: Petition, text: str, method: str = Chec
             "recall.check_in",
             {
                 "members": [n for _line, n in entries],
+                "returning": [n for _line, n in entries if n in left],
                 "method": method,
                 "present": quorum.facts["present"],
                 "quorum": quorum.code,
             },
         )
     return rows
+
+
+CHECK_OUT_METHODS = (*CheckInMethod.values, "list")
+
+
+def do_check_out(
+    actor: Any,
+    *,
+    petition: Petition,
+    number: str,
+    method: str = CheckInMethod.NUMBER,
+    code: str = "",
+    slip_not_returned: bool = False,
+) -> CheckIn:
+    """A member leaves the hall (M1): by membership number, the member card's QR code or from the list.
+
+    Nothing records which code a member got (S1), so, as at the members' meeting, the slip handed back
+    names it: staff type or scan the code on the returned slip and it is deactivated in the same step;
+    ballots it already cast stay. A member who holds a slip must hand it back, or staff say that it was
+    not handed back (its code then stays usable, and the member gets no second code, M6). Stages already
+    opened keep the members present at their opening; the departure counts from the next stage on.
+    """
+    if method not in CHECK_OUT_METHODS:
+        raise ValidationError(_("签退方式无效"))
+    with transaction.atomic():
+        petition = _lock(petition)
+        _require_meeting(petition)
+        if petition.by_accepted_at is not None:
+            raise ValidationError(_("补选结果已确认，会议签到已结束"))
+        number = number.strip()
+        if not number:
+            raise ValidationError(_("请输入党员编号或扫描党员证二维码"))
+        member = Member.objects.filter(election=petition.election, number=number).first()
+        if member is None:
+            raise ValidationError(_("名册中没有编号为 %(number)s 的党员") % {"number": number})
+        row = CheckIn.objects.select_for_update().filter(petition=petition, member=member).first()
+        who = {"name": member.name, "number": member.number}
+        if row is None:
+            raise ValidationError(_("%(name)s（%(number)s）没有签到，无需签退") % who)
+        if row.checked_out_at is not None:
+            raise ValidationError(
+                _("%(name)s（%(number)s）已于 %(time)s 签退")
+                % {**who, "time": timezone.localtime(row.checked_out_at).strftime("%H:%M")}
+            )
+        returned = code.strip()
+        if returned and row.slip != CodeSlip.HELD:
+            raise ValidationError(
+                _("%(name)s（%(number)s）没有未交回的投票码条，交回的投票码不是其投票码，请核对 (S1)") % who
+            )
+        if row.slip == CodeSlip.HELD and not returned and not slip_not_returned:
+            raise ValidationError(
+                _(
+                    "%(name)s（%(number)s）领取了投票码：请输入或扫描交回的投票码条上的投票码，使其作废；"
+                    "投票码条未交回的，请勾选“投票码条未交回” (S1)"
+                )
+                % who
+            )
+        if returned:
+            _deactivate(petition, returned)
+            row.slip = CodeSlip.RETURNED
+        row.checked_out_at = timezone.now()
+        row.save(update_fields=["checked_out_at", "slip"])
+        quorum = selectors.quorum(petition)
+        _audit(
+            petition,
+            actor,
+            "recall.check_out",
+            {
+                "member": member.number,
+                "method": method,
+                "code_returned": bool(returned),
+                "slip_not_returned": row.slip == CodeSlip.HELD,
+                "present": quorum.facts["present"],
+                "quorum": quorum.code,
+                "codes": selectors.codes_issued(petition),
+            },
+        )
+    return row
+
+
+def _deactivate(petition: Petition, code: str) -> None:
+    """Deactivate the code on a slip handed back (``evoting.actions.do_deactivate_code``'s checks)."""
+    raw = normalise_code(code)
+    if len(raw) != CODE_LENGTH:
+        raise ValidationError(
+            _("投票码应为 %(n)s 位字母或数字，输入的是 %(got)s 位。") % {"n": CODE_LENGTH, "got": len(raw)}
+        )
+    voting = VotingCode.objects.select_for_update().filter(petition=petition, code_hash=voting_code_hash(raw)).first()
+    if voting is None:
+        raise ValidationError(_("本次罢免表决会议没有发放过投票码 %(code)s，请核对。") % {"code": format_code(raw)})
+    if not voting.active:
+        raise ValidationError(_("投票码 %(code)s 已经收回。") % {"code": format_code(raw)})
+    voting.active = False
+    voting.save(update_fields=["active"])
 
 
 def do_set_officers(actor: Any, *, petition: Petition, scrutineers: str, tellers: str) -> Petition:
@@ -338,9 +442,9 @@ def _check_vote_counts(petition: Petition, data: dict[str, int]) -> None:
 
 def _check_issued(petition: Petition, stage: str, paper: int) -> None:
     """M6: paper ballots handed out and, when the stage is voted electronically too, the voting codes
-    given out: together at most one per member present."""
-    present = _eligible_present(petition)
-    codes = selectors.codes_issued(petition) if petition.evoting.get(stage) else 0
+    that could vote in it: together at most one per member present when the stage was opened."""
+    present = selectors.eligible_count(petition, selectors.stage_present(petition, stage) or [])
+    codes = selectors.stage_codes(petition, stage)
     if paper + codes <= present:
         return
     if codes:
@@ -357,10 +461,13 @@ def _check_issued(petition: Petition, stage: str, paper: int) -> None:
     )
 
 
-def _require_quorum(petition: Petition) -> None:
-    decision = selectors.quorum(petition)
-    if decision.code != "quorum_met":
-        raise ValidationError(_zh(decision) + f" ({decision.rule})")
+def _require_stage_open(petition: Petition, stage: str) -> None:
+    """Ballots are counted only for a stage a scrutineer opened: its present and quorum are fixed then (M1)."""
+    if selectors.stage_present(petition, stage) is None:
+        raise ValidationError(
+            _("%(stage)s尚未开始：须由监票人宣布开始表决，记录此时的实到会人数 (M1, S3)")
+            % {"stage": selectors.stage_label(stage)}
+        )
 
 
 def _require_teller(actor: Any, petition: Petition) -> None:
@@ -376,7 +483,7 @@ def do_enter_vote_count(actor: Any, *, petition: Petition, data: dict[str, int])
         _require_teller(actor, petition)
         if petition.vote_accepted_at is not None:
             raise ValidationError(_("罢免表决结果已确认，不能再修改"))
-        _require_quorum(petition)
+        _require_stage_open(petition, CountStage.VOTE)
         data = {k: data.get(k) for k in VOTE_FIELDS}  # type: ignore[misc]
         _check_vote_counts(petition, data)  # type: ignore[arg-type]
         row, _created = TellerCount.objects.update_or_create(
@@ -408,9 +515,8 @@ def do_accept_vote(actor: Any, *, petition: Petition) -> Petition:
         paper = selectors.agreed(petition, CountStage.VOTE)
         if paper is None:
             raise ValidationError(_("两名计票人的录入尚不一致，不能确认 (S3)"))
-        _require_quorum(petition)
         data = selectors.combined_vote_counts(petition, paper)
-        petition.vote_present = selectors.present_numbers(petition)
+        petition.vote_present = selectors.stage_present(petition, CountStage.VOTE)
         petition.vote_counts = data
         petition.vote_accepted_by = actor
         petition.vote_accepted_at = timezone.now()
@@ -442,6 +548,8 @@ def do_set_by_candidates(actor: Any, *, petition: Petition, text: str) -> Petiti
         _require_recalled(petition)
         if selectors.counts(petition, CountStage.BY_ELECTION):
             raise ValidationError(_("补选已开始计票，不能再更改候选人"))
+        if selectors.stage_present(petition, CountStage.BY_ELECTION) is not None:
+            raise ValidationError(_("补选已开始表决，不能再更改候选人"))
         entries = _numbers(text)
         if not entries:
             raise ValidationError(_("请填写补选候选人的名册编号，每行一个"))
@@ -488,7 +596,7 @@ def do_enter_by_count(actor: Any, *, petition: Petition, data: dict[str, Any]) -
         _require_teller(actor, petition)
         if not petition.by_candidates:
             raise ValidationError(_("请先确定补选候选人"))
-        _require_quorum(petition)
+        _require_stage_open(petition, CountStage.BY_ELECTION)
         errors: list[str] = []
         issued, valid, invalid = data.get("issued"), data.get("valid"), data.get("invalid")
         for label, value in ((_("发出票数"), issued), (_("有效票"), valid), (_("无效票"), invalid)):
@@ -550,9 +658,8 @@ def do_accept_by_election(actor: Any, *, petition: Petition) -> Petition:
         paper = selectors.agreed(petition, CountStage.BY_ELECTION)
         if paper is None:
             raise ValidationError(_("两名计票人的录入尚不一致，不能确认 (S3)"))
-        _require_quorum(petition)
         data = selectors.combined_by_counts(petition, paper)
-        petition.by_present = selectors.present_numbers(petition)
+        petition.by_present = selectors.stage_present(petition, CountStage.BY_ELECTION)
         petition.by_counts = data
         petition.by_accepted_by = actor
         petition.by_accepted_at = timezone.now()
@@ -576,25 +683,51 @@ VOTE_CHOICES = ("yes", "no", "abstain")
 def do_issue_code(actor: Any, *, petition: Petition, member_number: str) -> str:
     """A voting code for a member just checked in, returned formatted to print on the slip, once.
 
-    Only members present with voting rights receive one (P1, M6); the member is checked, not recorded.
+    Only members present with voting rights receive one (P1, M6), one slip at a time: a member who
+    checked out and came back gets a new code only if the old slip was handed back (and its code
+    deactivated), and not while electronic voting is open — the old code may have voted in it. A member
+    who arrived after the open stage began is not present for it (M1) and waits until it closes. The
+    check-in row notes that the member holds a slip, never which code (S1).
     """
     with transaction.atomic():
         petition = _lock(petition)
         _require_meeting(petition)
         if petition.by_accepted_at is not None:
             raise ValidationError(_("补选结果已确认，不能再发放投票码"))
-        member = next((m for m in selectors.present_members(petition) if m.number == member_number), None)
-        if member is None:
-            raise ValidationError(_("%(number)s 尚未签到，不能领取投票码") % {"number": member_number})
+        row = (
+            CheckIn.objects.select_for_update()
+            .filter(petition=petition, member__number=member_number, checked_out_at=None)
+            .select_related("member__excusal")
+            .first()
+        )
+        if row is None:
+            raise ValidationError(_("%(number)s 尚未签到或已签退，不能领取投票码") % {"number": member_number})
+        member = row.member
+        who = {"name": member.name, "number": member.number}
         if not selectors.has_rights(member):
             raise ValidationError(
                 _("%(name)s 为%(status)s，没有表决权，不发投票码 (P1)")
                 % {"name": member.name, "status": member.get_status_display()}
             )
+        if row.slip == CodeSlip.HELD:
+            raise ValidationError(_("%(name)s（%(number)s）已领取投票码，原投票码条交回并作废后才能补发 (M6)") % who)
+        stage = selectors.stage_in_progress(petition)
+        if stage is not None and row.slip == CodeSlip.RETURNED:
+            raise ValidationError(
+                _("%(name)s（%(number)s）交回的投票码可能已在%(stage)s中投票：待这项表决结束后才能领取新投票码 (M6)")
+                % {**who, "stage": selectors.stage_label(stage)}
+            )
+        if stage is not None and member.number not in (selectors.stage_present(petition, stage) or []):
+            raise ValidationError(
+                _("%(name)s（%(number)s）在%(stage)s开始后到会，不参加这项表决：待这项表决结束后再领取投票码 (M1)")
+                % {**who, "stage": selectors.stage_label(stage)}
+            )
         if selectors.codes_issued(petition) >= _eligible_present(petition):
             raise ValidationError(_("投票码已与到会有表决权党员人数相同，不能再发放 (M6)"))
         code, digest = fresh_code()
         VotingCode.objects.create(petition=petition, code_hash=digest)
+        row.slip = CodeSlip.HELD
+        row.save(update_fields=["slip"])
         _audit(petition, actor, "recall.issue_code", {"codes": selectors.codes_issued(petition)})
     return format_code(code)
 
@@ -608,37 +741,78 @@ def _stage_accepted(petition: Petition, stage: str) -> bool:
     return (petition.vote_accepted_at if stage == CountStage.VOTE else petition.by_accepted_at) is not None
 
 
-def do_open_voting(actor: Any, *, petition: Petition, stage: str) -> Petition:
-    """A scrutineer opens a stage's electronic voting (S3): with quorum (M1), officers (M2) and, for the
-    by-election, a recalled seat and its candidates; one stage at a time, once."""
+def _stage_ready(actor: Any, petition: Petition, stage: str) -> None:
+    """What opening a stage or its electronic voting needs: a scrutineer (S3), the officers (M2) and,
+    for the by-election, a recalled seat and its candidates."""
     if stage not in CountStage.values:
         raise ValidationError(_("表决事项无效"))
+    _require_meeting(petition)
+    if not selectors.is_scrutineer(actor, petition.election):
+        raise ValidationError(_("开始表决和开始、结束电子投票须由监票人确认 (S3)"))
+    if not petition.scrutineers:
+        raise ValidationError(_("请先经大会通过监票人、计票人 (M2)"))
+    if stage == CountStage.BY_ELECTION:
+        _require_recalled(petition)
+        if not petition.by_candidates:
+            raise ValidationError(_("请先确定补选候选人"))
+    elif petition.vote_accepted_at is not None:
+        raise ValidationError(_("罢免表决结果已经确认"))
+
+
+def _open_stage(petition: Petition, stage: str) -> dict[str, Any]:
+    """Snapshot the members in the hall as the stage's present (M1); refused below quorum, which the
+    core decides on that snapshot. Returns the facts for the audit entry. The caller saves ``stages``."""
+    present = selectors.present_numbers(petition)
+    petition.stages = {**petition.stages, stage: {"present": present}}
+    decision = selectors.stage_quorum(petition, stage)
+    assert decision is not None
+    if decision.code != "quorum_met":
+        raise ValidationError(_zh(decision) + f" ({decision.rule})")
+    return {
+        "present": int(decision.facts["present"]),  # type: ignore[call-overload]
+        "expected": selectors.expected(petition.election),
+        "m1": decision.code,
+        "members": present,
+    }
+
+
+def do_open_stage(actor: Any, *, petition: Petition, stage: str) -> Petition:
+    """A scrutineer announces a stage's vote (S3): the members present now are its present, its quorum
+    is checked by the core on them (M1) and its ballots are bounded by them (M6), whoever leaves or
+    arrives later. Opening its electronic voting does the same when the stage is not yet open."""
     with transaction.atomic():
         petition = _lock(petition)
-        _require_meeting(petition)
-        if not selectors.is_scrutineer(actor, petition.election):
-            raise ValidationError(_("开始和结束电子投票须由监票人确认 (S3)"))
-        if not petition.scrutineers:
-            raise ValidationError(_("请先经大会通过监票人、计票人 (M2)"))
-        if stage == CountStage.BY_ELECTION:
-            _require_recalled(petition)
-            if not petition.by_candidates:
-                raise ValidationError(_("请先确定补选候选人"))
-        elif petition.vote_accepted_at is not None:
-            raise ValidationError(_("罢免表决结果已经确认"))
+        _stage_ready(actor, petition, stage)
+        if selectors.stage_present(petition, stage) is not None:
+            raise ValidationError(_("%(stage)s已经开始") % {"stage": selectors.stage_label(stage)})
+        facts = _open_stage(petition, stage)
+        petition.save(update_fields=["stages"])
+        _audit(petition, actor, "recall.open_stage", {"stage": stage, **facts})
+    return petition
+
+
+def do_open_voting(actor: Any, *, petition: Petition, stage: str) -> Petition:
+    """A scrutineer opens a stage's electronic voting (S3), opening the stage itself first if it is not
+    yet open (present and quorum at this moment, M1); one stage at a time, once."""
+    with transaction.atomic():
+        petition = _lock(petition)
+        _stage_ready(actor, petition, stage)
         if petition.evoting.get(stage):
             label = selectors.stage_label(stage)
             raise ValidationError(_("%(stage)s的电子投票已经开始过，不能再次开始") % {"stage": label})
         if "open" in petition.evoting.values():
             raise ValidationError(_("另一项表决的电子投票正在进行"))
-        _require_quorum(petition)
+        facts: dict[str, Any] = {}
+        if selectors.stage_present(petition, stage) is None:
+            facts = {**_open_stage(petition, stage), "stage_opened": True}
         petition.evoting = {**petition.evoting, stage: "open"}
-        petition.save(update_fields=["evoting"])
+        petition.save(update_fields=["evoting", "stages"])
+        present = selectors.eligible_count(petition, selectors.stage_present(petition, stage) or [])
         _audit(
             petition,
             actor,
             "recall.open_voting",
-            {"stage": stage, "present": _eligible_present(petition), "codes": selectors.codes_issued(petition)},
+            {"stage": stage, "present": present, "codes": selectors.codes_issued(petition), **facts},
         )
     return petition
 
@@ -654,9 +828,17 @@ def do_close_voting(actor: Any, *, petition: Petition, stage: str) -> Petition:
             raise ValidationError(_("该项表决没有正在进行的电子投票"))
         rewrite_shuffled(ElectronicBallot.objects.filter(petition=petition, stage=stage))
         rewrite_shuffled(CodeUse.objects.filter(code__petition=petition, stage=stage))
+        # The stage's electronic ``issued`` is fixed now (M6): codes handed out later cannot vote in it.
+        codes = selectors.live_stage_codes(petition, stage)
+        petition.stages = {**petition.stages, stage: {**petition.stages.get(stage, {}), "codes": codes}}
         petition.evoting = {**petition.evoting, stage: "closed"}
-        petition.save(update_fields=["evoting"])
-        _audit(petition, actor, "recall.close_voting", {"stage": stage, **selectors.stage_summary(petition, stage)})
+        petition.save(update_fields=["evoting", "stages"])
+        _audit(
+            petition,
+            actor,
+            "recall.close_voting",
+            {"stage": stage, "codes": codes, **selectors.stage_summary(petition, stage)},
+        )
     return petition
 
 

@@ -54,6 +54,11 @@ class Petition(models.Model):
     by_accepted_at = models.DateTimeField(null=True, blank=True)
     # Electronic voting per stage (``CountStage``): {"vote": "open" | "closed", ...}; absent = never opened.
     evoting = models.JSONField(default=dict)
+    # Each stage as a scrutineer opened it (S3): {stage: {"present": [member numbers in the hall then],
+    # "codes": voting codes that could vote in it, fixed when its electronic voting closes}}. The stage's
+    # quorum (M1) and the bound on its ballots (M6) are those of its opening, not of later arrivals or
+    # departures; the accepted ``vote_present`` / ``by_present`` are this snapshot.
+    stages = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["election", "pk"]
@@ -86,6 +91,12 @@ class Signature(models.Model):
         ]
 
 
+class CodeSlip(models.TextChoices):
+    NONE = "", _("未领投票码")
+    HELD = "held", _("持有投票码")
+    RETURNED = "returned", _("已交回投票码")
+
+
 class CheckIn(models.Model):
     """A member in the hall of the recall meeting (M1); nothing links it to a ballot (S1)."""
 
@@ -96,6 +107,11 @@ class CheckIn(models.Model):
     method = models.CharField(max_length=16, choices=CheckInMethod.choices, default=CheckInMethod.NUMBER)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     checked_in_at = models.DateTimeField()
+    # Set when the member leaves the hall; cleared when they check in again (the same row).
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    # Whether the member holds a voting code's slip (``CodeSlip``) — never which code (S1): a second code
+    # is printed only once the first slip has been handed back and its code deactivated (M6).
+    slip = models.CharField(max_length=8, choices=CodeSlip.choices, default=CodeSlip.NONE)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["petition", "member"], name="recall_check_in_once")]

@@ -19,7 +19,7 @@ from zhixuan.rules.recall import PetitionResult, check_petition, required_signat
 from zhixuan.rules.settings import Settings, preset_settings
 from zhixuan.web.elections.models import Election, PositionKind
 from zhixuan.web.elections.outcomes import ElectionOutcome
-from zhixuan.web.recall.models import CountStage, Petition, TellerCount
+from zhixuan.web.recall.models import CheckIn, CountStage, Petition, TellerCount
 from zhixuan.web.roster import selectors as roster
 from zhixuan.web.roster.models import Member
 
@@ -98,7 +98,21 @@ def required(election: Election) -> int:
 
 
 def present_members(petition: Petition) -> list[Member]:
-    return [c.member for c in petition.check_ins.select_related("member__excusal").order_by("member__number")]
+    """Members in the hall now: checked in and not checked out."""
+    rows = petition.check_ins.filter(checked_out_at=None).select_related("member__excusal")
+    return [c.member for c in rows.order_by("member__number")]
+
+
+def check_ins(petition: Petition) -> list[CheckIn]:
+    """Every check-in row, those present first, for the desk's list (check-out, S1: no code shown)."""
+    rows = petition.check_ins.select_related("member__excusal").order_by("member__number")
+    return sorted(rows, key=lambda c: c.checked_out_at is not None)
+
+
+def eligible_count(petition: Petition, numbers: list[str]) -> int:
+    """How many of ``numbers`` have voting rights (P1): the 实到会 the core counts for M1."""
+    members = Member.objects.filter(election=petition.election, number__in=numbers).select_related("excusal")
+    return sum(1 for m in members if has_rights(m))
 
 
 def present_numbers(petition: Petition) -> list[str]:
@@ -111,6 +125,27 @@ def quorum(petition: Petition) -> Decision:
     count = sum(1 for m in present_members(petition) if has_rights(m))
     expected = roster.attendance(election).expected
     return check_quorum(count, expected, election_settings(election), subject=f"recall:{petition.leader}")
+
+
+def stage_present(petition: Petition, stage: str) -> list[str] | None:
+    """Member numbers in the hall when a scrutineer opened ``stage``; None before it is opened."""
+    opened = petition.stages.get(stage)
+    return None if opened is None else list(opened["present"])
+
+
+def stage_quorum(petition: Petition, stage: str) -> Decision | None:
+    """M1 of one stage by the core, over the members present when it was opened (the core's check on the
+    accepted record uses the same snapshot); None before it is opened."""
+    present = stage_present(petition, stage)
+    if present is None:
+        return None
+    election = petition.election
+    return check_quorum(
+        eligible_count(petition, present),
+        roster.attendance(election).expected,
+        election_settings(election),
+        subject=f"recall:{petition.leader}" if stage == CountStage.VOTE else petition.by_election_key,
+    )
 
 
 def meeting_quorum(petition: Petition, outcome: ElectionOutcome) -> Decision:
@@ -252,8 +287,38 @@ def voting_code(code: str) -> Any:
 
 
 def codes_issued(petition: Petition) -> int:
-    """Voting codes handed out and not handed back: the electronic part of ``issued`` (M6)."""
+    """Voting codes handed out and not handed back: at most one per member present (M6)."""
     return petition.voting_codes.filter(active=True).count()
+
+
+def codes_handed_back(petition: Petition) -> int:
+    return petition.voting_codes.filter(active=False).count()
+
+
+def live_stage_codes(petition: Petition, stage: str) -> int:
+    """Codes that can vote or have voted in ``stage``: active ones, and those handed back after voting in it."""
+    from django.db.models import Q
+
+    return petition.voting_codes.filter(Q(active=True) | Q(uses__stage=stage)).distinct().count()
+
+
+def stage_codes(petition: Petition, stage: str) -> int:
+    """The electronic part of a stage's ``issued`` (M6): 0 when it was not voted electronically; the
+    number fixed when its electronic voting closed; while open, the codes that can vote in it now."""
+    if not petition.evoting.get(stage):
+        return 0
+    fixed = petition.stages.get(stage, {}).get("codes")
+    return int(fixed) if fixed is not None else live_stage_codes(petition, stage)
+
+
+def stage_in_progress(petition: Petition) -> str | None:
+    """The stage opened for ballots and not yet over: opened (M1 snapshot), its electronic voting not
+    closed and its count not accepted. A code printed now could vote in it."""
+    for stage in (CountStage.VOTE, CountStage.BY_ELECTION):
+        accepted = petition.vote_accepted_at if stage == CountStage.VOTE else petition.by_accepted_at
+        if stage in petition.stages and accepted is None and petition.evoting.get(stage) != "closed":
+            return stage
+    return None
 
 
 def open_stage(petition: Petition) -> str | None:
@@ -286,7 +351,7 @@ def combined_vote_counts(petition: Petition, paper: dict[str, Any]) -> dict[str,
     ``issued`` is the paper ballots handed out plus the voting codes given out; the parts are kept.
     """
     electronic = electronic_vote_counts(petition)
-    codes = codes_issued(petition) if petition.evoting.get(CountStage.VOTE) else 0
+    codes = stage_codes(petition, CountStage.VOTE)
     return {
         "issued": paper["issued"] + codes,
         **{k: paper[k] + electronic[k] for k in ("yes", "no", "abstain")},
@@ -318,7 +383,7 @@ def electronic_by_tally(petition: Petition) -> Any:
         chosen = {n: Mark.FOR for n in marks.get("for", [])} | {n: Mark.AGAINST for n in marks.get("against", [])}
         entries.append((Ballot(tuple(chosen.get(c, Mark.ABSTAIN) for c in spec.candidates)), 1))
     n = len(entries)
-    present = int(quorum(petition).facts["present"])  # type: ignore[call-overload]
+    present = eligible_count(petition, stage_present(petition, CountStage.BY_ELECTION) or [])
     attendance = Attendance(expected=expected(petition.election), present=present, issued=n, collected=n)
     return tally_round(spec, entries, attendance, election_settings(petition.election), ())
 
@@ -327,7 +392,7 @@ def combined_by_counts(petition: Petition, paper: dict[str, Any]) -> dict[str, A
     """The by-election's totals: the tellers' agreed paper totals plus the core's count of the
     electronic ballots, per candidate (M5, M6); the parts are kept."""
     tally = electronic_by_tally(petition)
-    codes = codes_issued(petition) if petition.evoting.get(CountStage.BY_ELECTION) else 0
+    codes = stage_codes(petition, CountStage.BY_ELECTION)
     electronic = {
         "valid": tally.valid,
         "invalid": tally.invalid,

@@ -28,6 +28,7 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("elections/<int:election_id>/recall/<int:petition_id>/code/", views.issue_code, name="issue_code"),
+    path("elections/<int:election_id>/recall/<int:petition_id>/check-out/", views.check_out, name="check_out"),
     path("elections/<int:election_id>/recall/<int:petition_id>/voting/", views.voting, name="voting"),
     path("elections/<int:election_id>/recall/<int:petition_id>/by-election/ballot/", views.by_ballot, name="by_ballot"),
 ]

@@ -25,7 +25,7 @@ from zhixuan.web.evoting.actions import CastRefused, format_code
 from zhixuan.web.meeting import selectors as meeting_selectors
 from zhixuan.web.meeting.models import CheckInMethod
 from zhixuan.web.recall import actions, ballot_pdf, forms, selectors
-from zhixuan.web.recall.models import CountStage, Petition
+from zhixuan.web.recall.models import CodeSlip, CountStage, Petition
 from zhixuan.web.roster.models import Member
 
 
@@ -107,6 +107,8 @@ def _page(
         "check": selectors.petition_check(petition),
         "signatures": petition.signatures.select_related("member").order_by("pk"),
         "present": selectors.present_members(petition),
+        "check_ins": selectors.check_ins(petition) if petition.convened_at else [],
+        "codes_handed_back": selectors.codes_handed_back(petition),
         "quorum": selectors.meeting_quorum(petition, outcome) if petition.convened_at else None,
         "not_counted": selectors.not_counted(petition),
         "expected": selectors.expected(election),
@@ -149,6 +151,8 @@ def _page(
                 "label": selectors.stage_label(stage),
                 "state": petition.evoting.get(stage, ""),
                 "ballots": petition.electronic_ballots.filter(stage=stage).count(),
+                "opened": stage in petition.stages,
+                "quorum": selectors.stage_quorum(petition, stage),
             }
             for stage in (CountStage.VOTE, CountStage.BY_ELECTION)
             if stage == CountStage.VOTE or petition.by_candidates
@@ -318,12 +322,43 @@ def issue_code(request: HttpRequest, election_id: int, petition_id: int) -> Http
 
 @login_required
 @require_POST
+def check_out(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
+    """A member leaves: by number, the member card's QR code or from the list; the code on the slip
+    handed back is typed or scanned and deactivated in the same step (S1)."""
+    election, p = _petition(request, election_id, petition_id)
+    _run(request, election)
+    try:
+        row = actions.do_check_out(
+            request.user,
+            petition=p,
+            number=request.POST.get("number", ""),
+            method=request.POST.get("method", CheckInMethod.NUMBER),
+            code=request.POST.get("code", ""),
+            slip_not_returned=request.POST.get("slip_not_returned") == "1",
+        )
+    except ValidationError as exc:
+        p.refresh_from_db()
+        return _page(request, election, p, status=422, errors={"check-out": exc.messages})
+    who = {"name": row.member.name, "number": row.member.number}
+    if row.slip == CodeSlip.RETURNED and request.POST.get("code", "").strip():
+        messages.success(request, _("%(name)s（%(number)s）已签退，交回的投票码已作废。") % who)
+    elif row.slip == CodeSlip.HELD:
+        messages.warning(request, _("%(name)s（%(number)s）已签退；投票码条未交回，该投票码仍然有效 (S1)。") % who)
+    else:
+        messages.success(request, _("%(name)s（%(number)s）已签退。") % who)
+    return redirect(f"{_url(election, p)}#check-in")
+
+
+@login_required
+@require_POST
 def voting(request: HttpRequest, election_id: int, petition_id: int) -> HttpResponse:
     """A scrutineer opens or closes a stage's electronic voting (S3)."""
     election, p = _petition(request, election_id, petition_id)
     stage, step = request.POST.get("stage", ""), request.POST.get("step", "")
     try:
-        if step == "open":
+        if step == "start":
+            actions.do_open_stage(request.user, petition=p, stage=stage)
+        elif step == "open":
             actions.do_open_voting(request.user, petition=p, stage=stage)
         elif step == "close":
             actions.do_close_voting(request.user, petition=p, stage=stage)
@@ -332,7 +367,8 @@ def voting(request: HttpRequest, election_id: int, petition_id: int) -> HttpResp
     except ValidationError as exc:
         p.refresh_from_db()
         return _page(request, election, p, status=422, errors={"evoting": exc.messages})
-    messages.success(request, _("电子投票已开始。") if step == "open" else _("电子投票已结束。"))
+    done = {"start": _("已宣布开始表决，实到会人数已记录。"), "open": _("电子投票已开始。")}
+    messages.success(request, done.get(step, _("电子投票已结束。")))
     return redirect(f"{_url(election, p)}#evoting")
 
 
