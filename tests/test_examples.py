@@ -107,6 +107,20 @@ EXPECTED: dict[str, Expected] = {
             ("A3", "not_recalled", "曹林文", {"for": 25, "base": 50}),  # exactly half of 应到会
         ],
     ),
+    "term-reviews.yaml": Expected(
+        0,
+        {"secretary": {"林海"}, "deputy": {"郭芳"}},
+        numbers=[
+            ("A1", "commitment_published", "林海", {}),
+            # 2024: exactly 70 % satisfied and exactly 1/3 incompetent (weighted) raise no flag.
+            ("A2", "satisfaction_ok", "郭芳", {"weighted": {"fraction": "7/10", "percent": "70.00%"}}),
+            ("A2", "competence_ok", "郭芳", {"weighted": {"fraction": "1/3", "percent": "33.33%"}}),
+            # 2025: 43.5 % satisfied → warning talk and recall may be proposed; 40 % incompetent → adjustment.
+            ("A2", "warning_talk", "郭芳", {"weighted": {"fraction": "87/200", "percent": "43.50%"}}),
+            ("A2", "recall_may_be_proposed", "郭芳", {"weighted": {"fraction": "87/200", "percent": "43.50%"}}),
+            ("A2", "organisational_adjustment", "郭芳", {"weighted": {"fraction": "2/5", "percent": "40.00%"}}),
+        ],
+    ),
     "needs-input.yaml": Expected(
         3,
         {"member": {"王建国", "张伟"}},
