@@ -695,7 +695,7 @@ def do_issue_code(actor: Any, *, petition: Petition, member_number: str) -> str:
         if petition.by_accepted_at is not None:
             raise ValidationError(_("补选结果已确认，不能再发放投票码"))
         row = (
-            CheckIn.objects.select_for_update()
+            CheckIn.objects.select_for_update(of=("self",))
             .filter(petition=petition, member__number=member_number, checked_out_at=None)
             .select_related("member__excusal")
             .first()
