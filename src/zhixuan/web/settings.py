@@ -20,6 +20,13 @@ VAR_DIR = Path(os.environ.get("ZHIXUAN_VAR_DIR", PROJECT_DIR / "var"))
 SECRET_KEY = os.environ.get("ZHIXUAN_SECRET_KEY", "zhixuan-development-key-not-for-production")
 DEBUG = os.environ.get("ZHIXUAN_DEBUG", "1") == "1"
 ALLOWED_HOSTS = os.environ.get("ZHIXUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# Served over HTTPS (a TLS reverse proxy in front of gunicorn, docs/operations.md): ZHIXUAN_HTTPS=1 sends the
+# session and CSRF cookies over HTTPS only. gunicorn itself marks a request as HTTPS from the proxy's
+# X-Forwarded-Proto, trusted only from FORWARDED_ALLOW_IPS (gunicorn's setting; default 127.0.0.1,::1).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("ZHIXUAN_HTTPS") == "1"
+# Origins (scheme://host[:port], comma-separated) allowed to POST forms besides the site itself, e.g. when the
+# proxy's public name or port differs from the Host header gunicorn receives.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("ZHIXUAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
