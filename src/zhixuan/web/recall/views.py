@@ -338,7 +338,8 @@ def check_out(request: HttpRequest, election_id: int, petition_id: int) -> HttpR
         )
     except ValidationError as exc:
         p.refresh_from_db()
-        return _page(request, election, p, status=422, errors={"check-out": exc.messages})
+        typed = {k: request.POST.get(k, "") for k in ("number", "code", "method")}
+        return _page(request, election, p, status=422, errors={"check-out": exc.messages}, checkout=typed)
     who = {"name": row.member.name, "number": row.member.number}
     if row.slip == CodeSlip.RETURNED and request.POST.get("code", "").strip():
         messages.success(request, _("%(name)s（%(number)s）已签退，交回的投票码已作废。") % who)
