@@ -58,7 +58,6 @@ def test_a_unix_socket_gets_no_reuse_port(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_gunicorn_reads_every_setting_of_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
     """gunicorn ignores unknown names in a config module silently, so a misspelt one would be lost."""
-    pytest.importorskip("gunicorn", reason="gunicorn is installed with pip install -e '.[bench]'")
     from gunicorn.app.base import Application
 
     load_config(monkeypatch)
