@@ -162,3 +162,31 @@ def test_queued_sqlite_casts_share_one_commit_and_each_gets_its_own_answer(elect
         )
     assert sorted(b["for"] for b in ElectronicBallot.objects.values_list("marks", flat=True)) == [[], ["A01"]]
     assert CodeUse.objects.count() == 2
+
+
+@pytest.mark.parametrize("change", ["round_closed", "code_handed_back", "code_voted"])
+def test_the_store_rechecks_what_changed_after_the_first_read(meeting: Any, monkeypatch: Any, change: str):
+    """A round closed, a slip handed back or a twin cast committed between the cast's first read and its
+    store: the store's own guard refuses it and stores nothing more (SQLite: the grouped transaction;
+    PostgreSQL: the one-statement cast). The first read is replayed as it was before the change."""
+    from zhixuan.web.evoting import actions
+    from zhixuan.web.evoting.models import CodeUse, ElectronicBallot, VotingCode
+
+    rnd = make_round(meeting)
+    code = issue(meeting)
+    before = actions._target(code, rnd.pk)
+    assert before is not None and before.active and before.round_status == "open"
+    if change == "round_closed":
+        rnd.status = "closed"
+        rnd.save()
+    elif change == "code_handed_back":
+        VotingCode.objects.filter(pk=before.code_id).update(active=False)
+    else:
+        actions.do_cast_marks(code=code, round_id=rnd.pk, marks={"A01": "for"})
+    monkeypatch.setattr(actions, "_target", lambda *_: before)
+    with pytest.raises(actions.CastRefused) as refused:
+        actions.do_cast_marks(code=code, round_id=rnd.pk, marks={"A01": "against"})
+    expected = {"round_closed": "round_not_open", "code_handed_back": "inactive_code", "code_voted": "already_voted"}
+    assert refused.value.reason == expected[change]
+    stored = 1 if change == "code_voted" else 0
+    assert ElectronicBallot.objects.count() == stored and CodeUse.objects.count() == stored
