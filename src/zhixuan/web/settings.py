@@ -138,3 +138,18 @@ ZHIXUAN_LOGIN_FAILURE_LIMIT = int(os.environ.get("ZHIXUAN_LOGIN_FAILURE_LIMIT", 
 ZHIXUAN_LOGIN_WINDOW_SECONDS = int(os.environ.get("ZHIXUAN_LOGIN_WINDOW_SECONDS", "900"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Server errors and warnings go to stderr (the service's journal) with their traceback, also with DEBUG
+# off; a voting page's path (it may hold the voting code) is replaced first (S1, docs/operations.md "Logs").
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"hide_voting_paths": {"()": "zhixuan.web.core.logfilters.HideVotingPaths"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "filters": ["hide_voting_paths"]},
+    },
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": os.environ.get("ZHIXUAN_DJANGO_LOG_LEVEL", "WARNING")},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}
